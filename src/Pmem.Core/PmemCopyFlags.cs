@@ -1,0 +1,34 @@
+using System;
+
+namespace Pmem;
+
+/// <summary>
+/// How a persistent copy or fill is performed; libpmem's <c>PMEM_F_MEM_*</c> values. Combine with <c>|</c>.
+/// </summary>
+[Flags]
+public enum PmemCopyFlags
+{
+    /// <summary>Copy, flush, and drain: the bytes are durable when the call returns.</summary>
+    None = 0,
+
+    /// <summary>Skip the final drain: the bytes are durable only after a later <c>Drain</c>.</summary>
+    NoDrain = 1 << 0,
+
+    /// <summary>Hint: use non-temporal stores whatever the size.</summary>
+    NonTemporal = 1 << 1,
+
+    /// <summary>Hint: use temporal stores followed by flushes whatever the size.</summary>
+    Temporal = 1 << 2,
+
+    /// <summary>Hint: write-combining stores; on x86-64 the same as <see cref="NonTemporal"/>.</summary>
+    WriteCombining = 1 << 3,
+
+    /// <summary>Hint: write-back stores; on x86-64 the same as <see cref="Temporal"/>.</summary>
+    WriteBack = 1 << 4,
+
+    /// <summary>Do not flush and do not drain: a plain copy, durable only after a later persist of the range.</summary>
+    NoFlush = 1 << 5,
+
+    /// <summary>Every defined flag; other bits are refused with <see cref="ArgumentException"/>.</summary>
+    All = NoDrain | NonTemporal | Temporal | WriteCombining | WriteBack | NoFlush,
+}
