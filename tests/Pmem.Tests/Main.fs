@@ -3,7 +3,12 @@ module Pmem.Tests.Main
 open Expecto
 open Expecto.Impl
 
-let allTests = testList "Pmem" []
+let allTests =
+    testList
+        "Pmem"
+        [ MappingMatrixTests.tests
+          MappingTests.tests
+          MappingTests.sequencedTests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =

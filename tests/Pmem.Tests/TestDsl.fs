@@ -19,7 +19,16 @@ let (=!) (actual: 'a) (expected: 'a) = Expect.equal actual expected "values diff
 /// Runs the rest of the scope under explicit Pmem options (process-wide: use inside testSequenced lists only).
 let withOptions (options: Pmem.PmemOptions) = Pmem.PmemOptions.Use options
 
+/// Runs f and returns the exception of type 'e it throws; fails the test if it throws nothing.
+let catchT<'e when 'e :> exn> (f: unit -> unit) : 'e =
+    try
+        f ()
+        failtestf "expected %s, nothing was thrown" typeof<'e>.Name
+    with :? 'e as e ->
+        e
+
 /// A fresh directory under the system temp directory, removed with everything in it on dispose.
+[<AllowNullLiteral>]
 type TempDir(root: string) =
     let path = Path.Combine(root, $"pmem-tests-{Guid.NewGuid():N}")
     do Directory.CreateDirectory path |> ignore
