@@ -149,7 +149,7 @@ public sealed partial record PmemOptions
             }
         }
 
-        return options with { Notes = notes.ToArray() };
+        return options with { Notes = notes.Count == 0 ? Array.Empty<string>() : notes.ToArray() };
 
         bool OnlyOne(string name, string meaning)
         {

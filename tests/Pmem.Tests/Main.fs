@@ -6,9 +6,17 @@ open Expecto.Impl
 let allTests =
     testList
         "Pmem"
-        [ MappingMatrixTests.tests
+        [ InteropTests.tests
+          CpuTests.tests
+          OptionsTests.tests
+          OptionsTests.sequencedTests
+          PlatformTests.tests
+          PlatformTests.sequencedTests
+          MappingMatrixTests.tests
           MappingTests.tests
-          MappingTests.sequencedTests ]
+          MappingTests.sequencedTests
+          FlushTests.tests
+          FlushTests.sequencedTests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =

@@ -119,6 +119,13 @@ let private placement =
               use m = map (dir.File "big") (2L <<< 30) (PmemFileFlags.Create ||| PmemFileFlags.Sparse)
               (int64 m.Address % (1L <<< 30)) =! 0L)
 
+          testCase "PMEM_MMAP_HINT places the mapping at the hinted address when it is free" (fun () ->
+              use dir = diskDir ()
+              let hint = 0x5a5a_0000_0000n // 2 MiB aligned, far from where the kernel places mappings
+              use _ = withOptions (PmemOptions(MmapHint = Nullable hint))
+              use m = map (dir.File "hinted") 4096L PmemFileFlags.Create
+              m.Address =! hint)
+
           testCase "on a file system without DAX the kernel refuses MAP_SYNC and the mapping is not pmem" (fun () ->
               use dir = diskDir ()
               use _ = withOptions PmemOptions.Default

@@ -31,6 +31,21 @@ internal static unsafe class FlushStubs
         return (delegate* unmanaged[SuppressGCTransition]<byte*, nuint, void>)(page + index * Slot);
     }
 
+    /// <summary>The address of the stub for <paramref name="instruction"/>, 0 when there is none.</summary>
+    internal static nint AddressOf(FlushInstruction instruction) => (nint)Get(instruction);
+
+    /// <summary>Runs the stub for <paramref name="instruction"/> directly (tests and diagnostics).</summary>
+    internal static void Run(FlushInstruction instruction, byte* addr, nuint length)
+    {
+        var stub = Get(instruction);
+        if (stub == null)
+        {
+            ThrowHelper.ThrowPmemException(Interop.Errno.EOPNOTSUPP, $"No {instruction} stub: {Failure ?? "no such instruction"}.");
+        }
+
+        stub(addr, length);
+    }
+
     private static (nint, string?) Emit()
     {
         const nuint pageSize = 4096;

@@ -17,6 +17,13 @@ public sealed unsafe partial class PmemMapping : IDisposable
 {
     private readonly PmemMappingHandle _handle;
 
+    /// <summary>
+    /// Set by <see cref="Dispose"/> before the handle is released. SafeHandle alone refuses new references only once
+    /// the count reaches zero, which threads that keep overlapping their operations could postpone forever; checking
+    /// this flag after taking a reference makes every call that starts after Dispose throw.
+    /// </summary>
+    private volatile bool _disposed;
+
     private PmemMapping(PmemMappingHandle handle, long length, bool isPmem, string isPmemReason, bool isDeviceDax, bool isMapSync, string? path)
     {
         _handle = handle;
@@ -50,7 +57,7 @@ public sealed unsafe partial class PmemMapping : IDisposable
     public string? Path { get; }
 
     /// <summary>True once <see cref="Dispose"/> has been called.</summary>
-    public bool IsDisposed => _handle.IsClosed;
+    public bool IsDisposed => _disposed;
 
     /// <summary>The owning handle: a <see cref="SafeBuffer"/> for <c>Read&lt;T&gt;</c>/<c>Write&lt;T&gt;</c> and unmanaged accessors.</summary>
     public SafeBuffer Buffer => _handle;
@@ -100,11 +107,15 @@ public sealed unsafe partial class PmemMapping : IDisposable
     }
 
     /// <summary>Unmaps. Does not persist anything; operations still running on other threads finish first.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _handle.Dispose();
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>
-        IsDisposed
+        _disposed
             ? $"PmemMapping (disposed) {Path}"
             : $"PmemMapping {Path ?? "(temporary file)"}: {Length} bytes at 0x{_handle.DangerousGetHandle():x}, IsPmem={IsPmem} ({IsPmemReason})";
 
@@ -133,6 +144,12 @@ public sealed unsafe partial class PmemMapping : IDisposable
         CheckRange(offset, length);
         byte* p = null;
         _handle.AcquirePointer(ref p);
+        if (_disposed)
+        {
+            _handle.ReleasePointer();
+            ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
+        }
+
         return p + offset;
     }
 
@@ -150,7 +167,7 @@ public sealed unsafe partial class PmemMapping : IDisposable
 
     private void ThrowIfDisposed()
     {
-        if (_handle.IsClosed)
+        if (_disposed)
         {
             ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
         }
