@@ -16,7 +16,8 @@ let allTests =
           MappingTests.tests
           MappingTests.sequencedTests
           FlushTests.tests
-          FlushTests.sequencedTests ]
+          FlushTests.sequencedTests
+          SimulatorTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =

@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+
+namespace Pmem.Simulation;
+
+/// <summary>
+/// A simulated persistent-memory device that records every store, flush and fence and can say which memory images a
+/// power failure could leave at any point of the run (see <see cref="CrashState"/>). Nothing is ever persistent
+/// for real: this is for testing recovery code.
+/// </summary>
+/// <remarks>
+/// <para>The model is pmemcheck's: a store is DIRTY until a flush of its cache line, FLUSHED until the next fence, then
+/// PERSISTED; a non-temporal store is FLUSHED at once; msync persists whole pages immediately.</para>
+/// <para>What may survive a crash: everything PERSISTED, plus, independently for each 64-byte line, any prefix (in
+/// program order) of the line's other stores. Stores are cut into units: an aligned 8-byte word written whole is one
+/// unit (8-byte stores are atomic); every other byte is its own unit (nothing else is atomic), in ascending address
+/// order within its store. The model does not produce images in which bytes of one store within one line persist
+/// out of that order.</para>
+/// </remarks>
+public sealed class PmemSimulator
+{
+    internal const int LineSize = 64;
+    private const int PageSize = 4096;
+
+    private readonly byte[] _initial;
+    private readonly byte[] _current;
+    private readonly List<PmemEvent> _events = [];
+    private readonly SimulatedState _state;
+
+    /// <summary>A device of <paramref name="length"/> zero bytes, all persistent.</summary>
+    /// <param name="length">Size in bytes.</param>
+    public PmemSimulator(int length)
+        : this(new byte[length])
+    {
+    }
+
+    /// <summary>A device whose persistent contents are <paramref name="initial"/>.</summary>
+    /// <param name="initial">The starting image (copied).</param>
+    public PmemSimulator(ReadOnlySpan<byte> initial)
+    {
+        _initial = initial.ToArray();
+        _current = initial.ToArray();
+        _state = new SimulatedState(_initial);
+    }
+
+    /// <summary>The device size in bytes.</summary>
+    public int Length => _initial.Length;
+
+    /// <summary>Every operation so far, in program order.</summary>
+    public IReadOnlyList<PmemEvent> Events => _events;
+
+    /// <summary>The state after all events so far: what is persistent and what may or may not be.</summary>
+    public CrashState CrashState => _state.Snapshot(_events.Count);
+
+    /// <summary>Replays the first <paramref name="eventCount"/> events from the initial image: the crash state at that point of the run.</summary>
+    /// <param name="eventCount">0 to <see cref="Events"/>.Count.</param>
+    /// <returns>The crash state after that many events.</returns>
+    public CrashState CrashStateAt(int eventCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(eventCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(eventCount, _events.Count);
+        var replay = new SimulatedState(_initial);
+        for (int i = 0; i < eventCount; i++)
+        {
+            replay.Apply(_events[i], i);
+        }
+
+        return replay.Snapshot(eventCount);
+    }
+
+    /// <summary>The bytes a load sees now (all stores so far, persistent or not).</summary>
+    /// <param name="offset">Start.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    public void Read(long offset, Span<byte> destination)
+    {
+        Check(offset, destination.Length);
+        _current.AsSpan((int)offset, destination.Length).CopyTo(destination);
+    }
+
+    /// <summary>A copy of what loads see now.</summary>
+    /// <returns>The current image.</returns>
+    public byte[] CurrentImage() => (byte[])_current.Clone();
+
+    /// <summary>A plain (temporal) store: DIRTY until flushed and fenced.</summary>
+    /// <param name="offset">Where.</param>
+    /// <param name="bytes">What.</param>
+    public void Store(long offset, ReadOnlySpan<byte> bytes) => Record(new PmemEvent.Store(offset, bytes.ToArray(), false));
+
+    /// <summary>A non-temporal store: persistent after the next fence.</summary>
+    /// <param name="offset">Where.</param>
+    /// <param name="bytes">What.</param>
+    public void StoreNonTemporal(long offset, ReadOnlySpan<byte> bytes) => Record(new PmemEvent.Store(offset, bytes.ToArray(), true));
+
+    /// <summary>Flushes the lines holding <c>[offset, offset + length)</c>: their stores so far persist at the next fence.</summary>
+    /// <param name="offset">Start.</param>
+    /// <param name="length">Length.</param>
+    public void Flush(long offset, long length) => Record(new PmemEvent.Flush(offset, length));
+
+    /// <summary>A fence (drain): every flushed line and non-temporal store before it is persistent after it.</summary>
+    public void Fence() => Record(new PmemEvent.Fence());
+
+    /// <summary>Flush then fence.</summary>
+    /// <param name="offset">Start.</param>
+    /// <param name="length">Length.</param>
+    public void Persist(long offset, long length)
+    {
+        Flush(offset, length);
+        Fence();
+    }
+
+    /// <summary>msync: the pages holding the range are persistent on return.</summary>
+    /// <param name="offset">Start.</param>
+    /// <param name="length">Length.</param>
+    public void Msync(long offset, long length) => Record(new PmemEvent.Msync(offset, length));
+
+    /// <summary>
+    /// A persistent copy as <see cref="PersistentMemory.Memcpy"/> performs it: flags decide temporal or non-temporal
+    /// stores, flush, and drain exactly as on real persistent memory.
+    /// </summary>
+    /// <param name="offset">Destination.</param>
+    /// <param name="source">Bytes.</param>
+    /// <param name="flags">libpmem flags.</param>
+    public void Copy(long offset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
+    {
+        PersistentCopy.ValidateFlags(flags);
+        bool nonTemporal = (flags & (PmemCopyFlags.NonTemporal | PmemCopyFlags.WriteCombining)) != 0;
+        if ((flags & PmemCopyFlags.NoFlush) != 0)
+        {
+            Store(offset, source);
+            return;
+        }
+
+        if (nonTemporal)
+        {
+            StoreNonTemporal(offset, source);
+        }
+        else
+        {
+            Store(offset, source);
+            Flush(offset, source.Length);
+        }
+
+        if ((flags & PmemCopyFlags.NoDrain) == 0)
+        {
+            Fence();
+        }
+    }
+
+    /// <summary>A persistent fill, like <see cref="Copy"/> with <paramref name="length"/> copies of <paramref name="value"/>.</summary>
+    /// <param name="offset">Destination.</param>
+    /// <param name="value">Byte.</param>
+    /// <param name="length">Count.</param>
+    /// <param name="flags">libpmem flags.</param>
+    public void Fill(long offset, byte value, int length, PmemCopyFlags flags = PmemCopyFlags.None)
+    {
+        var bytes = new byte[length];
+        bytes.AsSpan().Fill(value);
+        Copy(offset, bytes, flags);
+    }
+
+    private void Record(PmemEvent e)
+    {
+        switch (e)
+        {
+            case PmemEvent.Store s:
+                Check(s.Offset, s.Bytes.Length);
+                s.Bytes.CopyTo(_current.AsSpan((int)s.Offset));
+                break;
+            case PmemEvent.Flush f:
+                Check(f.Offset, f.Length);
+                break;
+            case PmemEvent.Msync m:
+                Check(m.Offset, m.Length);
+                break;
+        }
+
+        _state.Apply(e, _events.Count);
+        _events.Add(e);
+    }
+
+    private void Check(long offset, long length)
+    {
+        if (offset < 0 || length < 0 || offset > _initial.Length - length)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(offset, length, _initial.Length);
+        }
+    }
+
+    internal static long PageStart(long offset) => offset & ~(long)(PageSize - 1);
+
+    internal static long PageEnd(long end) => (end + PageSize - 1) & ~(long)(PageSize - 1);
+}
