@@ -13,7 +13,7 @@ namespace Pmem;
 /// <see cref="Dispose"/> racing an operation on another thread waits for that operation (the unmap happens when it
 /// ends); any call after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
 /// </remarks>
-public sealed unsafe partial class PmemMapping : IDisposable
+public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 {
     private readonly PmemMappingHandle _handle;
 

@@ -17,7 +17,7 @@ namespace Pmem.Simulation;
 /// order within its store. The model does not produce images in which bytes of one store within one line persist
 /// out of that order.</para>
 /// </remarks>
-public sealed class PmemSimulator
+public sealed class PmemSimulator : IPmemTarget
 {
     internal const int LineSize = 64;
     private const int PageSize = 4096;
@@ -45,6 +45,11 @@ public sealed class PmemSimulator
 
     /// <summary>The device size in bytes.</summary>
     public int Length => _initial.Length;
+
+    long IPmemTarget.Length => _initial.Length;
+
+    /// <summary>Always true: the simulator models persistent memory.</summary>
+    public bool IsPmem => true;
 
     /// <summary>Every operation so far, in program order.</summary>
     public IReadOnlyList<PmemEvent> Events => _events;
@@ -98,6 +103,9 @@ public sealed class PmemSimulator
 
     /// <summary>A fence (drain): every flushed line and non-temporal store before it is persistent after it.</summary>
     public void Fence() => Record(new PmemEvent.Fence());
+
+    /// <summary>The same as <see cref="Fence"/>.</summary>
+    public void Drain() => Fence();
 
     /// <summary>Flush then fence.</summary>
     /// <param name="offset">Start.</param>

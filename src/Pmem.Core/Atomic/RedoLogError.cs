@@ -1,0 +1,47 @@
+using System;
+
+namespace Pmem;
+
+/// <summary>Why a redo log cannot be used or recovered.</summary>
+public enum RedoLogError
+{
+    /// <summary>The region is misaligned, too small for the transaction, or outside the mapping.</summary>
+    RegionTooSmall,
+
+    /// <summary>A write overlaps the log region or lies outside the mapping.</summary>
+    WriteOutOfRange,
+
+    /// <summary>The log holds a committed transaction that was never applied: run recovery before committing again.</summary>
+    RecoveryNeeded,
+
+    /// <summary>The header's magic number is neither a Pmem redo log's nor all zero.</summary>
+    BadMagic,
+
+    /// <summary>The log was written by an unknown layout version.</summary>
+    UnsupportedVersion,
+
+    /// <summary>The commit marker does not match the header's sequence number.</summary>
+    BadCommitMarker,
+
+    /// <summary>The recorded length runs past the log region.</summary>
+    LengthPastRegion,
+
+    /// <summary>An entry runs past the recorded length.</summary>
+    Truncated,
+
+    /// <summary>The checksum over the header and entries does not match.</summary>
+    BadChecksum,
+}
+
+/// <summary>A redo log could not be written or recovered; nothing was applied.</summary>
+public sealed class RedoLogException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="error">What is wrong.</param>
+    /// <param name="message">The explanation.</param>
+    public RedoLogException(RedoLogError error, string message)
+        : base(message) => Error = error;
+
+    /// <summary>What is wrong.</summary>
+    public RedoLogError Error { get; }
+}
