@@ -3,7 +3,14 @@ module Pmem.Tests.Main
 open Expecto
 open Expecto.Impl
 
-let allTests = testList "Pmem" []
+let allTests =
+    testList
+        "Pmem"
+        [ PmemModuleTests.tests
+          DurableBuilderTests.tests
+          DurableInference.tests
+          DurableTests.tests
+          DurableLogExampleTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =
