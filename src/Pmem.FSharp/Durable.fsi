@@ -23,7 +23,8 @@ type Durable<'T> =
 
 /// <summary>Building, composing, committing and rendering durable plans.</summary>
 /// <remarks>
-/// Offsets are byte offsets into the mapping; multi-byte values are little-endian. A write of 1, 2, 4 or 8 bytes
+/// Nothing a plan writes is stored, let alone durable, until <c>Durable.commit</c> runs it; when the commit returns
+/// <c>Ok</c>, every write of the plan is durable. Offsets are byte offsets into the mapping; multi-byte values are little-endian. A write of 1, 2, 4 or 8 bytes
 /// (<c>writeInt64</c> and friends) is stored with one store of that width, so an 8-byte write to an 8-aligned
 /// offset can never be torn by a crash — the usual way to publish data (write it, <c>barrier</c>, then write the
 /// 8-byte pointer or flag that makes it valid).
@@ -139,7 +140,7 @@ module Durable =
     /// own code, which propagates.</para>
     /// <para>Then the writes are stored in program order, group by group (barriers separate groups). On pmem each
     /// cache line a group touched is flushed exactly once (adjacent lines in one call) and each group ends with one
-    /// drain, so a plan without barriers costs exactly one drain; on other mappings each run of touched pages is
+    /// drain, so a plan without barriers costs exactly one drain (none if it writes nothing); on other mappings each run of touched pages is
     /// msync'd once per group instead. When the result is <c>Ok</c> every write is durable.</para>
     /// <para>Not atomic across a crash: a power failure during the commit may leave any subset of a group's lines
     /// persisted (barriers order groups). Returns <c>Disposed</c> when the mapping was disposed, and <c>Io</c> when

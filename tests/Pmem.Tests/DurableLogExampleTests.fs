@@ -38,4 +38,23 @@ let tests =
                         "appended 3 records"
                         "appended 1 record"
                         "read back 4 records: alpha, beta, gamma, delta" ] do
-                      Expect.stringContains output line "the script's output" ]
+                      Expect.stringContains output line "the script's output"
+
+          testCase "README's F# quick start is the script's code"
+          <| fun () ->
+              match repositoryRoot () with
+              | None -> skip "the tests do not run from a repository checkout"
+              | Some root ->
+                  let script = File.ReadAllLines(Path.Combine(root, "docs", "examples", "durable_log.fsx")) |> Array.map _.Trim()
+                  let readme = File.ReadAllText(Path.Combine(root, "README.md"))
+                  let section = readme.Substring(readme.IndexOf "## F# quick start")
+
+                  let blocks =
+                      section.Split("```fsharp").[1..]
+                      |> Array.map (fun block -> block.Substring(0, block.IndexOf "```"))
+
+                  Expect.isNonEmpty blocks "the section has F# code"
+
+                  for block in blocks do
+                      for line in block.Split('\n') |> Array.map _.Trim() |> Array.filter ((<>) "") do
+                          Expect.contains script line "each README line is in durable_log.fsx" ]
