@@ -1,63 +1,6 @@
 namespace Pmem.FSharp
 
-open System
 open System.Collections.Generic
-
-/// One call a commit made on its target, in order.
-type internal TargetEvent =
-    | Stored of offset: int64 * length: int64 * nonTemporal: bool
-    | Filled of offset: int64 * length: int64 * value: byte * nonTemporal: bool
-    | FlushedLines of firstLine: int64 * lineCount: int64
-    | Drained
-    | Msynced of offset: int64 * length: int64
-
-/// Call counts of one commit, derived from its events.
-type internal CommitCounts =
-    {
-        /// Store and Fill calls (each partial line run and each non-temporal body is one).
-        Stores: int
-        /// Store and Fill calls with non-temporal stores.
-        NonTemporalStores: int
-        FlushCalls: int
-        FlushedLines: int64
-        Drains: int
-        MsyncCalls: int
-        MsyncBytes: int64
-    }
-
-module internal CommitCounts =
-    let ofEvents (events: TargetEvent seq) =
-        let zero =
-            {
-                Stores = 0
-                NonTemporalStores = 0
-                FlushCalls = 0
-                FlushedLines = 0L
-                Drains = 0
-                MsyncCalls = 0
-                MsyncBytes = 0L
-            }
-
-        (zero, events)
-        ||> Seq.fold (fun c event ->
-            match event with
-            | Stored (_, _, nt)
-            | Filled (_, _, _, nt) ->
-                { c with
-                    Stores = c.Stores + 1
-                    NonTemporalStores = c.NonTemporalStores + (if nt then 1 else 0)
-                }
-            | FlushedLines (_, n) ->
-                { c with
-                    FlushCalls = c.FlushCalls + 1
-                    FlushedLines = c.FlushedLines + n
-                }
-            | Drained -> { c with Drains = c.Drains + 1 }
-            | Msynced (_, n) ->
-                { c with
-                    MsyncCalls = c.MsyncCalls + 1
-                    MsyncBytes = c.MsyncBytes + n
-                })
 
 /// <summary>
 /// The instrumentation hook: a target that records every call a commit makes (TargetEvent), and either forwards
@@ -108,25 +51,3 @@ type internal RecordingTarget(inner: IDurableTarget, forward: bool) =
 
             if forward then
                 inner.Msync(offset, length)
-
-/// <summary>
-/// The target a plan is rendered against when no mapping is given: unbounded, all zeros, pmem-like (lines are flushed
-/// and drained), with the non-temporal threshold in force. It must never be stored to (render only dry-runs it).
-/// </summary>
-[<Sealed>]
-type internal ZeroTarget() =
-    interface IDurableTarget with
-        member _.Length = Int64.MaxValue
-        member _.FlushesLines = true
-        member _.PageSize = int64 Pmem.PageFlush.PageSize
-
-        member _.NonTemporalThreshold =
-            let c = Pmem.PersistenceConfig.Current
-            if c.FlushesCaches then int64 c.NtThreshold else Int64.MaxValue
-
-        member _.Read(_, destination) = destination.Clear()
-        member _.Store(_, _, _) = invalidOp "ZeroTarget is read-only."
-        member _.Fill(_, _, _, _) = invalidOp "ZeroTarget is read-only."
-        member _.FlushLines(_, _) = invalidOp "ZeroTarget is read-only."
-        member _.Drain() = invalidOp "ZeroTarget is read-only."
-        member _.Msync(_, _) = invalidOp "ZeroTarget is read-only."

@@ -15,23 +15,27 @@ type internal TouchedRuns() =
     let mutable count = 0
     let mutable sorted = true
 
-    /// The number of runs added since the last Clear.
+    /// The number of runs held (before the merge Issue does).
     member _.Count = count
 
-    /// Adds units <c>[first, last]</c>.
+    /// Adds units <c>[first, last]</c>. A run that overlaps or extends the previous one (consecutive writes)
+    /// is merged into it at once.
     member _.Add(first: int64, last: int64) =
         Debug.Assert(first <= last, "a run holds at least one unit")
 
-        if count = starts.Length then
-            Array.Resize(&starts, count * 2)
-            Array.Resize(&ends, count * 2)
+        if count > 0 && first >= starts[count - 1] && first <= ends[count - 1] then
+            ends[count - 1] <- max ends[count - 1] (last + 1L)
+        else
+            if count = starts.Length then
+                Array.Resize(&starts, count * 2)
+                Array.Resize(&ends, count * 2)
 
-        if count > 0 && first < starts[count - 1] then
-            sorted <- false
+            if count > 0 && first < starts[count - 1] then
+                sorted <- false
 
-        starts[count] <- first
-        ends[count] <- last + 1L
-        count <- count + 1
+            starts[count] <- first
+            ends[count] <- last + 1L
+            count <- count + 1
 
     member _.Clear() =
         count <- 0
