@@ -202,7 +202,7 @@ module Durable =
 
     let private renderAgainst (where: string) (target: IDurableTarget) (plan: Durable<'T>) =
         let journal = Journal()
-        journal.Reset((if target :? ZeroTarget then null else target), true)
+        journal.Reset(target, true)
 
         try
             let outcome = evaluate journal plan |> Result.map (sprintf "%A")

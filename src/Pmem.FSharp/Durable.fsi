@@ -167,14 +167,15 @@ module Durable =
     /// first bytes, fills, barriers, reads), its value, and the stores, flushes and drains a commit would issue.
     /// </summary>
     /// <remarks>
-    /// There is no mapping, so reads see zeros with the plan's own earlier writes applied, ranges are not checked,
-    /// and flushes are shown as on a pmem mapping; a plan whose values depend on what it reads may therefore render
+    /// There is no mapping, so reads see zeros with the plan's own earlier writes applied, ranges have no end to be
+    /// checked against (negative offsets are still reported), and flushes are shown as on a pmem mapping; a plan whose values depend on what it reads may therefore render
     /// differently from how it commits. Use <c>renderOn</c> to render against a mapping.
     /// </remarks>
     val render: plan: Durable<'T> -> string
 
     /// As <c>render</c>, reading <paramref name="mapping"/>'s bytes, checking ranges against its length and showing
-    /// flushes or msyncs as a commit on it would issue them. Nothing is written.
+    /// flushes or msyncs as a commit on it would issue them. Nothing is written. For a disposed mapping the text
+    /// says so (PmemError.describe Disposed).
     val renderOn: mapping: PmemMapping -> plan: Durable<'T> -> string
 
     // Internals for the builder, the instrumented tests and other executors of plans.

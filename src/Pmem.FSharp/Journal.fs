@@ -143,7 +143,7 @@ type internal Journal() =
 
     /// Copies the bytes step <paramref name="i"/> stores (Write, Scalar or Fill) into
     /// <paramref name="destination"/>, whose length must be the step's.
-    member this.CopyStepBytes(i: int, destination: Span<byte>) =
+    member _.CopyStepBytes(i: int, destination: Span<byte>) =
         let step = &steps[i]
         Debug.Assert(int64 destination.Length = step.Length, "destination has the step's length")
         overlay &step step.Offset destination
