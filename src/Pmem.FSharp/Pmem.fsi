@@ -1,12 +1,83 @@
 namespace Pmem.FSharp
 
+open System
 open Pmem
 
-/// Persistent-memory operations as functions, subject last for pipelines.
+/// Persistent-memory operations on a PmemMapping as functions, subject last for pipelines
+/// (<c>mapping |> Pmem.persist 0L 64L</c>). Each function that can fail has a <c>try…</c> variant returning
+/// <c>Result&lt;_, PmemError&gt;</c>; the plain variant throws what the core throws (PmemException for system
+/// errors, ArgumentOutOfRangeException for a range outside the mapping, ObjectDisposedException after Dispose).
+/// To make many writes durable with one drain, build a <c>durable { }</c> plan and use <c>Durable.commit</c>.
 [<RequireQualifiedAccess>]
 module Pmem =
-    /// Maps a file as libpmem's pmem_map_file does; see PmemFile.Map. Nothing is made durable.
-    val tryMapFile: path: string -> length: int64 -> flags: PmemFileFlags -> Result<PmemMapping, PmemError>
+    /// Maps <paramref name="path"/> as libpmem's pmem_map_file does (see PmemFile.Map). Nothing is made durable; on
+    /// failure nothing is left behind (a file the call created is removed, an existing file keeps its size).
+    /// <example><code lang="F#">
+    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.create 4096L) with
+    /// | Ok mapping -> use _ = mapping in printfn "%s" (if Pmem.isPmem mapping then "pmem" else "msync")
+    /// | Error e -> eprintfn "%s" (PmemError.describe e)
+    /// </code></example>
+    val tryMapFile: options: MapOptions -> path: string -> Result<PmemMapping, PmemError>
 
-    /// Makes [offset, offset + length) durable before returning: flush and drain on pmem, msync otherwise.
+    /// As <c>tryMapFile</c>, throwing the core's PmemException (with its errno and path) on failure.
+    val mapFile: options: MapOptions -> path: string -> PmemMapping
+
+    /// True when stores to the mapping become durable by CPU flush and drain alone (MAP_SYNC, device DAX, or
+    /// <c>PMEM_IS_PMEM_FORCE=1</c>); false when Pmem persists it with msync.
+    val isPmem: mapping: PmemMapping -> bool
+
+    /// What Pmem chose on this machine (flush instruction, fence, copy path, thresholds) and why; its
+    /// <c>ToString()</c> is a readable report.
+    val capabilities: unit -> PmemCapabilities
+
+    /// Makes <c>[offset, offset + length)</c> durable before returning: flush and drain on pmem, msync otherwise.
+    /// Not atomic: a crash during the call may leave any subset of the range's cache lines persisted.
     val persist: offset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>persist</c>, returning <c>OutOfRange</c>, <c>Disposed</c> or the msync failure instead of throwing.
+    val tryPersist: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// Starts making <c>[offset, offset + length)</c> durable: on pmem its cache lines are flushed and are durable
+    /// after the next <c>drain</c>; otherwise its pages are msync'd and durable on return.
+    val flush: offset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>flush</c>, returning an error instead of throwing.
+    val tryFlush: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// Waits for earlier flushes and no-drain copies to reach persistence: after it returns they are durable.
+    /// Does nothing on a non-pmem mapping (its flushes are already synchronous).
+    val drain: mapping: PmemMapping -> unit
+
+    /// As <c>drain</c>, returning <c>Disposed</c> instead of throwing.
+    val tryDrain: mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// msync(MS_SYNC) of the pages that hold <c>[offset, offset + length)</c>, pmem or not: durable on return.
+    val msync: offset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>msync</c>, returning an error instead of throwing.
+    val tryMsync: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// Copies <paramref name="source"/> to <paramref name="offset"/>; durable on return (non-temporal stores
+    /// for large copies, then flush and drain on pmem; msync otherwise).
+    val copy: offset: int64 -> source: byte array -> mapping: PmemMapping -> unit
+
+    /// As <c>copy</c> with libpmem's PMEM_F_MEM_* flags: with <c>NoDrain</c> durable after the next <c>drain</c>,
+    /// with <c>NoFlush</c> not made durable at all. Undefined flag bits throw ArgumentException.
+    val copyWith: flags: PmemCopyFlags -> offset: int64 -> source: ReadOnlyMemory<byte> -> mapping: PmemMapping -> unit
+
+    /// As <c>copy</c>, returning an error instead of throwing.
+    val tryCopy: offset: int64 -> source: byte array -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// Fills <paramref name="length"/> bytes at <paramref name="offset"/> with <paramref name="value"/>; durable
+    /// on return.
+    val fill: offset: int64 -> length: int64 -> value: byte -> mapping: PmemMapping -> unit
+
+    /// As <c>fill</c>, returning an error instead of throwing.
+    val tryFill: offset: int64 -> length: int64 -> value: byte -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// Copies <paramref name="length"/> bytes at <paramref name="offset"/> out of the mapping (plain loads; nothing
+    /// is made durable).
+    val read: offset: int64 -> length: int -> mapping: PmemMapping -> byte array
+
+    /// As <c>read</c>, returning an error instead of throwing.
+    val tryRead: offset: int64 -> length: int -> mapping: PmemMapping -> Result<byte array, PmemError>

@@ -10,30 +10,67 @@ type PmemError =
     | PermissionDenied of path: string
     | NoSpace of path: string * message: string
     | Io of errno: int * message: string
+    | Disposed
+    | OutOfRange of offset: int64 * length: int64 * capacity: int64
 
 [<RequireQualifiedAccess>]
 module PmemError =
+    // Linux errno values (asm-generic/errno-base.h, errno.h).
+    [<Literal>]
+    let private EPERM = 1
+
+    [<Literal>]
+    let private ENOENT = 2
+
+    [<Literal>]
+    let private EACCES = 13
+
+    [<Literal>]
+    let private EEXIST = 17
+
+    [<Literal>]
+    let private EINVAL = 22
+
+    [<Literal>]
+    let private EFBIG = 27
+
+    [<Literal>]
+    let private ENOSPC = 28
+
+    [<Literal>]
+    let private EROFS = 30
+
+    [<Literal>]
+    let private EDQUOT = 122
+
     let ofException (exn: PmemException) =
         let path = Option.ofObj exn.Path |> Option.defaultValue ""
 
         match exn.Errno with
-        | 22 -> PmemError.InvalidArgument exn.Message
-        | 2 -> PmemError.NotFound path
-        | 17 -> PmemError.AlreadyExists path
-        | 1
-        | 13
-        | 30 -> PmemError.PermissionDenied path
-        | 27
-        | 28
-        | 122 -> PmemError.NoSpace(path, exn.Message)
+        | EINVAL -> PmemError.InvalidArgument exn.Message
+        | ENOENT -> PmemError.NotFound path
+        | EEXIST -> PmemError.AlreadyExists path
+        | EPERM
+        | EACCES
+        | EROFS -> PmemError.PermissionDenied path
+        | EFBIG
+        | ENOSPC
+        | EDQUOT -> PmemError.NoSpace(path, exn.Message)
         | errno -> PmemError.Io(errno, exn.Message)
 
     let describe error =
         match error with
         | PmemError.InvalidArgument message -> message
-        | PmemError.NotFound path -> $"'{path}' does not exist; create it with the Create flag and a length."
-        | PmemError.AlreadyExists path -> $"'{path}' already exists and exclusive creation was asked for; remove it or drop Exclusive."
+        | PmemError.NotFound path -> $"'{path}' does not exist; map it with MapOptions.create and a length to create it."
+        | PmemError.AlreadyExists path ->
+            $"'{path}' already exists and exclusive creation was asked for; remove it or use MapOptions.create."
         | PmemError.PermissionDenied path ->
-            $"Permission denied for '{path}': mapping needs read and write access (and write access to the directory to create a file)."
+            $"Permission denied for '{path}': mapping needs read and write access to the file "
+            + "(and write access to the directory to create one) on a file system mounted read-write."
         | PmemError.NoSpace (_, message) -> message
         | PmemError.Io (_, message) -> message
+        | PmemError.Disposed ->
+            "The mapping was disposed (unmapped) before this call; keep it open until every operation on it has returned."
+        | PmemError.OutOfRange (offset, length, capacity) ->
+            $"The range [{offset}, {offset} + {length}) does not lie within the mapping of {capacity} bytes; "
+            + "nothing was written. Check the offsets, or map a larger file."

@@ -17,7 +17,12 @@ let allTests =
           MappingTests.sequencedTests
           FlushTests.tests
           FlushTests.sequencedTests
-          SimulatorTests.tests ]
+          SimulatorTests.tests
+          PmemModuleTests.tests
+          DurableBuilderTests.tests
+          DurableInference.tests
+          DurableTests.tests
+          DurableLogExampleTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =

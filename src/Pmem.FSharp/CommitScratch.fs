@@ -1,0 +1,30 @@
+namespace Pmem.FSharp
+
+/// <summary>Per-thread buffers a commit reuses, so that committing allocates nothing once warm.</summary>
+/// <remarks>
+/// A commit started while another is running on the same thread (a plan whose own code commits) gets fresh,
+/// uncached buffers, so nesting is safe.
+/// </remarks>
+[<Sealed>]
+type internal CommitScratch() =
+    [<System.ThreadStatic; DefaultValue>]
+    static val mutable private cached: CommitScratch | null
+
+    member val Journal = Journal()
+    member val Runs = TouchedRuns()
+    member val Target = MappingTarget()
+    member val InUse = false with get, set
+
+    /// The thread's buffers, marked in use until Return.
+    static member Rent() =
+        match CommitScratch.cached with
+        | null ->
+            let scratch = CommitScratch(InUse = true)
+            CommitScratch.cached <- scratch
+            scratch
+        | scratch when scratch.InUse -> CommitScratch(InUse = true)
+        | scratch ->
+            scratch.InUse <- true
+            scratch
+
+    static member Return(scratch: CommitScratch) = scratch.InUse <- false

@@ -1,0 +1,196 @@
+namespace Pmem.FSharp
+
+open System
+open global.Pmem
+
+/// <summary>
+/// A durable plan: a description of reads and writes against a mapping that produces a <c>'T</c>. Building one
+/// performs no I/O; <c>Durable.commit</c> runs it against a mapping, stores every write, flushes each touched cache
+/// line once and drains once. Build plans with the <c>durable { }</c> builder and the functions of the Durable
+/// module; show one with <c>Durable.render</c>.
+/// </summary>
+/// <remarks>
+/// A plan is cold, like <c>Async</c>: the code inside <c>durable { }</c> runs each time the plan is committed or
+/// rendered, not when it is built. The same plan can be committed many times and from several threads.
+/// Recursive plans nest on the stack; loop with <c>for</c> or <c>while</c> for long sequences.
+/// </remarks>
+[<Struct; StructuredFormatDisplay("{Display}")>]
+type Durable<'T> =
+    internal
+    | Durable of run: (Journal -> 'T)
+
+    member internal Display: string
+
+/// <summary>Building, composing, committing and rendering durable plans.</summary>
+/// <remarks>
+/// Nothing a plan writes is stored, let alone durable, until <c>Durable.commit</c> runs it; when the commit returns
+/// <c>Ok</c>, every write of the plan is durable. Offsets are byte offsets into the mapping; multi-byte values are little-endian. A write of 1, 2, 4 or 8 bytes
+/// (<c>writeInt64</c> and friends) is stored with one store of that width, so an 8-byte write to an 8-aligned
+/// offset can never be torn by a crash — the usual way to publish data (write it, <c>barrier</c>, then write the
+/// 8-byte pointer or flag that makes it valid).
+/// </remarks>
+[<RequireQualifiedAccess>]
+module Durable =
+    // Composition
+
+    /// A plan that writes nothing and returns <paramref name="value"/> (what <c>return</c> does in <c>durable { }</c>).
+    val result: value: 'T -> Durable<'T>
+
+    /// A plan that does nothing (what an empty <c>else</c> branch does in <c>durable { }</c>).
+    val unit: Durable<unit>
+
+    /// Transforms the value a plan returns.
+    val map: mapping: ('T -> 'U) -> plan: Durable<'T> -> Durable<'U>
+
+    /// Runs <paramref name="plan"/>, then the plan <paramref name="binder"/> makes from its value
+    /// (what <c>let!</c> does in <c>durable { }</c>).
+    val bind: binder: ('T -> Durable<'U>) -> plan: Durable<'T> -> Durable<'U>
+
+    /// A plan that calls <paramref name="generator"/> each time it runs, and runs the plan it returns.
+    val delay: generator: (unit -> Durable<'T>) -> Durable<'T>
+
+    /// Runs <paramref name="plan"/> and discards its value.
+    val ignore: plan: Durable<'T> -> Durable<unit>
+
+    /// Runs <c>action item</c> for each item, in order (what <c>for … in … do</c> does in <c>durable { }</c>).
+    val iter: action: ('T -> Durable<unit>) -> items: 'T seq -> Durable<unit>
+
+    /// Runs the plans in order and returns their values.
+    val sequence: plans: Durable<'T> list -> Durable<'T list>
+
+    // Writes
+
+    /// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/>.</summary>
+    /// <remarks>
+    /// The array is not copied: the commit stores the bytes it holds when the commit runs, so do not change it
+    /// until the commit has returned (as with any <c>ReadOnlyMemory</c> handed to an I/O call). Use
+    /// <c>writeSpan</c> to copy when the plan is built.
+    /// </remarks>
+    val write: offset: int64 -> bytes: byte array -> Durable<unit>
+
+    /// As <c>write</c>, for a slice of memory (not copied either).
+    val writeMemory: offset: int64 -> bytes: ReadOnlyMemory<byte> -> Durable<unit>
+
+    /// As <c>write</c>, copying <paramref name="bytes"/> now, so the span's memory may change afterwards.
+    val writeSpan: offset: int64 -> bytes: ReadOnlySpan<byte> -> Durable<unit>
+
+    /// Writes one byte.
+    val writeByte: offset: int64 -> value: byte -> Durable<unit>
+
+    /// Writes a 4-byte little-endian integer with one 4-byte store.
+    val writeInt32: offset: int64 -> value: int32 -> Durable<unit>
+
+    /// Writes a 4-byte little-endian unsigned integer with one 4-byte store.
+    val writeUInt32: offset: int64 -> value: uint32 -> Durable<unit>
+
+    /// Writes an 8-byte little-endian integer with one 8-byte store (atomic across a crash when the offset is a
+    /// multiple of 8).
+    val writeInt64: offset: int64 -> value: int64 -> Durable<unit>
+
+    /// Writes an 8-byte little-endian unsigned integer with one 8-byte store (atomic when 8-aligned).
+    val writeUInt64: offset: int64 -> value: uint64 -> Durable<unit>
+
+    /// Writes <paramref name="length"/> copies of <paramref name="value"/> at <paramref name="offset"/>.
+    val fill: offset: int64 -> length: int64 -> value: byte -> Durable<unit>
+
+    /// <summary>An ordering point: every write before it is durable before any write after it is stored.</summary>
+    /// <remarks>
+    /// The commit flushes the lines written so far and drains there, so a crash can never leave a later write
+    /// persisted without the earlier ones. Each barrier after at least one write costs one drain.
+    /// </remarks>
+    /// <example><code lang="F#">
+    /// durable {
+    ///     do! Durable.write 64L record      // the data
+    ///     do! Durable.barrier               // is durable before
+    ///     do! Durable.writeInt64 0L 64L     // the pointer that publishes it
+    /// }
+    /// </code></example>
+    val barrier: Durable<unit>
+
+    // Reads (they see the mapping's bytes with the plan's own earlier writes applied)
+
+    /// Reads <paramref name="length"/> bytes at <paramref name="offset"/>.
+    val read: offset: int64 -> length: int -> Durable<byte array>
+
+    /// Reads one byte.
+    val readByte: offset: int64 -> Durable<byte>
+
+    /// Reads a 4-byte little-endian integer.
+    val readInt32: offset: int64 -> Durable<int32>
+
+    /// Reads a 4-byte little-endian unsigned integer.
+    val readUInt32: offset: int64 -> Durable<uint32>
+
+    /// Reads an 8-byte little-endian integer.
+    val readInt64: offset: int64 -> Durable<int64>
+
+    /// Reads an 8-byte little-endian unsigned integer.
+    val readUInt64: offset: int64 -> Durable<uint64>
+
+    // Commit
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> against <paramref name="mapping"/> and makes every write it made durable with one
+    /// drain: <c>Durable.commitWith CommitOptions.defaults</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>First the plan runs with nothing stored: its writes are recorded, its reads see the mapping with the
+    /// plan's earlier writes applied, and every range is checked. A range outside the mapping returns
+    /// <c>OutOfRange</c> and leaves the mapping byte-for-byte unchanged; so does an exception raised by the plan's
+    /// own code, which propagates.</para>
+    /// <para>Then the writes are stored in program order, group by group (barriers separate groups). On pmem each
+    /// cache line a group touched is flushed exactly once (adjacent lines in one call) and each group ends with one
+    /// drain, so a plan without barriers costs exactly one drain (none if it writes nothing); on other mappings each run of touched pages is
+    /// msync'd once per group instead. When the result is <c>Ok</c> every write is durable.</para>
+    /// <para>Not atomic across a crash: a power failure during the commit may leave any subset of a group's lines
+    /// persisted (barriers order groups). Returns <c>Disposed</c> when the mapping was disposed, and <c>Io</c> when
+    /// msync fails (writes stored before it stay in the mapping, not necessarily durable). Concurrent commits to
+    /// overlapping ranges of one mapping must be serialized by the caller.</para>
+    /// </remarks>
+    /// <example><code lang="F#">
+    /// durable {
+    ///     let! count = Durable.readInt64 0L
+    ///     do! Durable.writeInt64 (8L + 8L * count) 42L
+    ///     do! Durable.barrier
+    ///     do! Durable.writeInt64 0L (count + 1L)
+    ///     return count + 1L
+    /// }
+    /// |> Durable.commit mapping     // Ok 1L on a fresh file
+    /// </code></example>
+    val commit: mapping: PmemMapping -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// As <c>commit</c>, with explicit options (store hint, final drain).
+    val commitWith: options: CommitOptions -> mapping: PmemMapping -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// <summary>
+    /// Shows, without touching any mapping, the steps <paramref name="plan"/> records (writes with their ranges and
+    /// first bytes, fills, barriers, reads), its value, and the stores, flushes and drains a commit would issue.
+    /// </summary>
+    /// <remarks>
+    /// There is no mapping, so reads see zeros with the plan's own earlier writes applied, ranges have no end to be
+    /// checked against (negative offsets are still reported), and flushes are shown as on a pmem mapping; a plan whose values depend on what it reads may therefore render
+    /// differently from how it commits. Use <c>renderOn</c> to render against a mapping.
+    /// </remarks>
+    val render: plan: Durable<'T> -> string
+
+    /// As <c>render</c>, reading <paramref name="mapping"/>'s bytes, checking ranges against its length and showing
+    /// flushes or msyncs as a commit on it would issue them. Nothing is written. For a disposed mapping the text
+    /// says so (PmemError.describe Disposed).
+    val renderOn: mapping: PmemMapping -> plan: Durable<'T> -> string
+
+    // Internals for the builder, the instrumented tests and other executors of plans.
+
+    /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped.
+    val internal evaluate: journal: Journal -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// Commits against any target (phase 1 into a journal, then CommitApply.apply).
+    val internal commitOn: target: IDurableTarget -> options: CommitOptions -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// An instrumented commit on a mapping: the result, and every call the commit made on the mapping.
+    val internal commitRecorded:
+        options: CommitOptions -> mapping: PmemMapping -> plan: Durable<'T> -> Result<'T, PmemError> * TargetEvent list
+
+    val internal combine: first: Durable<unit> -> second: (unit -> Durable<'T>) -> Durable<'T>
+    val internal whileDo: guard: (unit -> bool) -> body: (unit -> Durable<unit>) -> Durable<unit>
+    val internal tryFinally: compensation: (unit -> unit) -> body: (unit -> Durable<'T>) -> Durable<'T>
+    val internal using: binder: ('R -> Durable<'T>) -> resource: 'R -> Durable<'T> when 'R :> IDisposable

@@ -1,0 +1,61 @@
+namespace Pmem.FSharp
+
+open System
+
+/// <summary>The <c>durable { }</c> computation expression: builds a Durable plan; nothing runs until it is committed.</summary>
+/// <remarks>Every member delegates to a Durable module function.</remarks>
+[<Sealed>]
+type DurableBuilder =
+    /// Creates the builder (use the <c>durable</c> value).
+    new: unit -> DurableBuilder
+
+    /// Enables <c>return value</c>.
+    member Return: value: 'T -> Durable<'T>
+
+    /// Enables <c>return! plan</c>.
+    member ReturnFrom: plan: Durable<'T> -> Durable<'T>
+
+    /// Enables <c>let! value = plan</c> and <c>do! plan</c>.
+    member Bind: plan: Durable<'T> * binder: ('T -> Durable<'U>) -> Durable<'U>
+
+    /// Enables <c>let! value = plan</c> followed directly by <c>return</c> (one step instead of two).
+    member BindReturn: plan: Durable<'T> * mapping: ('T -> 'U) -> Durable<'U>
+
+    /// Enables <c>if … then</c> without <c>else</c>, and an expression that ends without <c>return</c>.
+    member Zero: unit -> Durable<unit>
+
+    /// Enables one statement after another (<c>do! a; do! b</c>).
+    member Combine: first: Durable<unit> * second: (unit -> Durable<'T>) -> Durable<'T>
+
+    /// Keeps the body unevaluated until <c>Run</c> wraps it into a plan.
+    member Delay: generator: (unit -> Durable<'T>) -> (unit -> Durable<'T>)
+
+    /// Turns the delayed body into a cold plan: the body runs each time the plan is committed or rendered.
+    member Run: generator: (unit -> Durable<'T>) -> Durable<'T>
+
+    /// Enables <c>for item in items do …</c>.
+    member For: items: 'T seq * body: ('T -> Durable<unit>) -> Durable<unit>
+
+    /// Enables <c>while condition do …</c>.
+    member While: guard: (unit -> bool) * body: (unit -> Durable<unit>) -> Durable<unit>
+
+    /// Enables <c>try … finally …</c>: the finally block runs when the plan runs, also when it stops with an error.
+    member TryFinally: body: (unit -> Durable<'T>) * compensation: (unit -> unit) -> Durable<'T>
+
+    /// Enables <c>use resource = …</c>: disposed when the rest of the plan has run.
+    member Using: resource: 'R * binder: ('R -> Durable<'T>) -> Durable<'T> when 'R :> IDisposable
+
+/// Opens the <c>durable</c> builder with <c>open Pmem.FSharp</c>.
+[<AutoOpen>]
+module DurableBuilderInstance =
+    /// <summary>Builds a Durable plan: <c>durable { do! Durable.write 0L bytes; do! Durable.barrier; … }</c>.</summary>
+    /// <example><code lang="F#">
+    /// let append (record: byte array) =
+    ///     durable {
+    ///         let! tail = Durable.readInt64 0L
+    ///         do! Durable.write (64L + tail) record
+    ///         do! Durable.barrier
+    ///         do! Durable.writeInt64 0L (tail + int64 record.Length)
+    ///     }
+    /// </code></example>
+    val durable: DurableBuilder
