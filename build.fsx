@@ -34,7 +34,7 @@ let runProject project (programArgs: string list) =
     dotnet ([ "run"; "--project"; project; "-c"; configuration; "--no-build"; "--" ] @ programArgs)
 
 Target.create "Clean" (fun _ ->
-    !! "src/*/bin" ++ "src/*/obj" ++ "tests/*/bin" ++ "tests/*/obj" ++ "bench/*/bin" ++ "bench/*/obj" ++ "artifacts"
+    !! "src/*/bin" ++ "src/*/obj" ++ "tests/*/bin" ++ "tests/*/obj" ++ "bench/*/bin" ++ "bench/*/obj" ++ "docs/examples/*/bin" ++ "docs/examples/*/obj" ++ "artifacts"
     |> Shell.cleanDirs)
 
 Target.create "Build" (fun _ -> dotnet [ "build"; "Pmem.sln"; "-c"; configuration ])
@@ -43,12 +43,44 @@ Target.create "Test" (fun _ -> runProject "tests/Pmem.Tests" ([ "--colours"; "0"
 
 Target.create "Soak" (fun _ -> runProject "tests/Pmem.Tests" [ "--colours"; "0"; "--no-spinner"; "--soak" ])
 
-Target.create "Demo" (fun _ -> runProject "src/Pmem.Cli" [ "demo" ])
+/// Runs docs/examples/NAME.fsx with script arguments (the scripts reference the Release build).
+let runScript name (scriptArgs: string list) =
+    dotnet ([ "fsi"; "--quiet"; $"docs/examples/{name}.fsx" ] @ scriptArgs)
+
+// The CLI's demo and capability report, then the libpmem introduction's three programs on temporary files.
+Target.create "Demo" (fun _ ->
+    runProject "src/Pmem.Cli" [ "demo" ]
+    runProject "src/Pmem.Cli" [ "info" ]
+    let dir = IO.Path.Combine(IO.Path.GetTempPath(), $"pmem-demo-{Guid.NewGuid():N}")
+    IO.Directory.CreateDirectory dir |> ignore
+
+    try
+        runScript "manpage" [ IO.Path.Combine(dir, "manpage.pmem") ]
+        let source = IO.Path.Combine(root, "README.md")
+
+        for name in [ "simple_copy"; "full_copy" ] do
+            let copy = IO.Path.Combine(dir, $"{name}.pmem")
+            runScript name [ source; copy ]
+
+            if IO.File.ReadAllBytes copy <> IO.File.ReadAllBytes source then
+                failwithf "%s: the copy differs from %s" name source
+    finally
+        IO.Directory.Delete(dir, true))
+
+let packable = [ "src/Pmem.Core/Pmem.Core.csproj"; "src/Pmem.FSharp/Pmem.FSharp.fsproj"; "src/Pmem.Cli/Pmem.Cli.fsproj" ]
+
+// Packages of the Release build (+ symbol packages) into artifacts/; the version is Directory.Build.props's.
+Target.create "Pack" (fun _ ->
+    Shell.cleanDir (IO.Path.Combine(root, "artifacts"))
+
+    for project in packable do
+        dotnet [ "pack"; project; "-c"; configuration; "--no-build"; "-o"; "artifacts" ])
 
 Target.create "Default" ignore
 
 "Build" ==> "Test" ==> "Default"
 "Build" ==> "Demo"
+"Build" ==> "Pack"
 "Build" ==> "Soak"
 
 Target.runOrDefaultWithArguments "Default"

@@ -1,7 +1,7 @@
 module Pmem.Cli.Program
 
+open System
 open Argu
-open Pmem
 
 type InfoArgs =
     | [<MainCommand>] Path of path: string
@@ -9,40 +9,56 @@ type InfoArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Path _ -> "also report whether this file maps as persistent memory, and why."
+            | Path _ -> "also map this file (nothing is written) and say whether it is persistent memory, and why."
 
+type CopyArgs =
+    | [<MainCommand; ExactlyOnce; Last>] Files of source: string * destination: string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Files _ -> "the file to copy, and the new file to create with its contents (it must not exist)."
+
+// A new command is one case here, its usage line, and one match arm in `main`.
 type Command =
     | [<CliPrefix(CliPrefix.None)>] Info of ParseResults<InfoArgs>
+    | [<CliPrefix(CliPrefix.None)>] Copy of ParseResults<CopyArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Demo
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Info _ -> "print the capability report: flush instruction, copy path, eADR, overrides, and why."
+            | Info _ -> "print the capability report: flush instruction, drain, copy path, eADR, overrides, and why."
+            | Copy _ -> "copy a file into a new one with persistent copies and one drain, showing progress and throughput."
             | Demo -> "map a temporary file, write and persist a message, remap and read it back."
 
-let private info (args: ParseResults<InfoArgs>) =
-    printfn "%O" PmemCapabilities.Current
-    match args.TryGetResult InfoArgs.Path with
-    | None -> 0
-    | Some path ->
-        match PmemFile.TryMap(path, 0L, PmemFileFlags.None, PmemFile.DefaultMode) with
-        | true, mapping, _ ->
-            use mapping = mapping
-            printfn "%s" (PmemCapabilities.Describe mapping)
-            0
-        | _, _, error ->
-            eprintfn "pmem info: %s" error.Message
-            3
+let private exitCodes () =
+    let lines = ExitCode.all |> List.map (fun (code, meaning) -> $"    {code}  {meaning}")
+    String.Join(Environment.NewLine, "EXIT CODES:" :: lines)
 
 [<EntryPoint>]
 let main argv =
+    Output.configure ()
     let parser = ArgumentParser.Create<Command>(programName = "pmem")
+
     try
         let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
-        match results.GetSubCommand() with
-        | Info args -> info args
-        | Demo -> Demo.run ()
+
+        match results.TryGetSubCommand() with
+        | Some (Info args) -> Info.run (args.TryGetResult InfoArgs.Path)
+        | Some (Copy args) ->
+            let source, destination = args.GetResult CopyArgs.Files
+            Copy.run source destination
+        | Some Demo -> Demo.run ()
+        | None ->
+            eprintfn "%s" (parser.PrintUsage(message = "pmem: no command given."))
+            eprintfn "%s" (exitCodes ())
+            ExitCode.BadArguments
     with :? ArguParseException as e ->
-        eprintfn "%s" e.Message
-        if e.ErrorCode = ErrorCode.HelpText then 0 else 2
+        if e.ErrorCode = ErrorCode.HelpText then
+            printfn "%s" e.Message
+            printfn "%s" (exitCodes ())
+            ExitCode.Ok
+        else
+            eprintfn "%s" e.Message
+            ExitCode.BadArguments

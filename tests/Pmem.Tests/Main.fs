@@ -22,7 +22,10 @@ let allTests =
           DurableBuilderTests.tests
           DurableInference.tests
           DurableTests.tests
-          DurableLogExampleTests.tests ]
+          DurableLogExampleTests.tests
+          LibpmemExampleTests.tests
+          CliTests.tests
+          PackageTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =

@@ -1,0 +1,38 @@
+// libpmem's man page example (PMDK src/examples/libpmem/manpage.c) in F#: create a 4 KiB file, store a string in it
+// and make the string durable: flush + drain when the file is persistent memory, msync when it is not.
+// Run after a Release build:  dotnet fsi docs/examples/manpage.fsx FILE   (the Test and Demo targets run it)
+#r "../../src/Pmem.FSharp/bin/Release/net10.0/Pmem.Core.dll"
+#r "../../src/Pmem.FSharp/bin/Release/net10.0/Pmem.FSharp.dll"
+
+open System.Text
+open Pmem.FSharp
+
+/// Using 4 KiB of pmem for this example.
+let pmemLength = 4096L
+
+match fsi.CommandLineArgs with
+| [| _; path |] ->
+    // Create the file with exactly 4 KiB allocated (or resize an existing one) and map it.
+    match path |> Pmem.tryMapFile (MapOptions.create pmemLength) with
+    | Error e ->
+        eprintfn "manpage: %s" (PmemError.describe e)
+        exit 1
+    | Ok mapping ->
+        use mapping = mapping
+        // Decided once, when the file was mapped (MAP_SYNC or device DAX, or PMEM_IS_PMEM_FORCE): keep the answer.
+        let isPmem = Pmem.isPmem mapping
+
+        // Store a string to the persistent memory: plain stores, which reach the media in any order, or not at all,
+        // until they are flushed.
+        let stored = Encoding.UTF8.GetBytes("hello, persistent memory", mapping.GetSpan(0L, int pmemLength))
+
+        // Flush the stores above to persistence. (Pmem.persist alone makes the same choice for you.)
+        if isPmem then
+            mapping |> Pmem.persist 0L pmemLength
+        else
+            mapping |> Pmem.msync 0L pmemLength
+
+        printfn "stored %d bytes in %s and made them durable with %s" stored path (if isPmem then "flush + drain" else "msync")
+| _ ->
+    eprintfn "usage: dotnet fsi manpage.fsx FILE"
+    exit 1
