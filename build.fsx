@@ -47,7 +47,8 @@ Target.create "Soak" (fun _ -> runProject "tests/Pmem.Tests" [ "--colours"; "0";
 let runScript name (scriptArgs: string list) =
     dotnet ([ "fsi"; "--quiet"; $"docs/examples/{name}.fsx" ] @ scriptArgs)
 
-// The CLI's demo and capability report, then the libpmem introduction's three programs on temporary files.
+// The CLI's demo and capability report, the libpmem introduction's three programs and `pmem copy` on temporary files
+// (each copy checked against its source), then the durable { } log example.
 Target.create "Demo" (fun _ ->
     runProject "src/Pmem.Cli" [ "demo" ]
     runProject "src/Pmem.Cli" [ "info" ]
@@ -58,14 +59,21 @@ Target.create "Demo" (fun _ ->
         runScript "manpage" [ IO.Path.Combine(dir, "manpage.pmem") ]
         let source = IO.Path.Combine(root, "README.md")
 
-        for name in [ "simple_copy"; "full_copy" ] do
+        let copies =
+            [ "simple_copy", (fun copy -> runScript "simple_copy" [ source; copy ])
+              "full_copy", (fun copy -> runScript "full_copy" [ source; copy ])
+              "pmem_copy", (fun copy -> runProject "src/Pmem.Cli" [ "copy"; source; copy ]) ]
+
+        for name, copyTo in copies do
             let copy = IO.Path.Combine(dir, $"{name}.pmem")
-            runScript name [ source; copy ]
+            copyTo copy
 
             if IO.File.ReadAllBytes copy <> IO.File.ReadAllBytes source then
                 failwithf "%s: the copy differs from %s" name source
     finally
-        IO.Directory.Delete(dir, true))
+        IO.Directory.Delete(dir, true)
+
+    runScript "durable_log" [])
 
 let packable = [ "src/Pmem.Core/Pmem.Core.csproj"; "src/Pmem.FSharp/Pmem.FSharp.fsproj"; "src/Pmem.Cli/Pmem.Cli.fsproj" ]
 
