@@ -1,7 +1,7 @@
 /// `pmem copy SRC DST`: docs/examples/full_copy.fsx with a progress bar and a throughput line. The destination is
 /// created (never overwritten) with the source's length; each chunk is copied with a no-drain persistent copy and one
 /// drain ends the copy (on a file that is not persistent memory: plain copies, then one msync of the whole file).
-module Pmem.Cli.Copy
+module internal Pmem.Cli.Copy
 
 open System
 open System.Diagnostics

@@ -1,5 +1,5 @@
 /// The exit codes of every pmem command: listed by `pmem --help` and in docs/getting-started.md.
-module Pmem.Cli.ExitCode
+module internal Pmem.Cli.ExitCode
 
 open Pmem.FSharp
 

@@ -1,5 +1,5 @@
 /// `pmem info [path]`: the capability report, and whether a file maps as persistent memory and why.
-module Pmem.Cli.Info
+module internal Pmem.Cli.Info
 
 open System
 open System.IO

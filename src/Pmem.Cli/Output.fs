@@ -1,5 +1,5 @@
 /// Console set-up shared by the commands.
-module Pmem.Cli.Output
+module internal Pmem.Cli.Output
 
 open System
 open Spectre.Console
