@@ -75,7 +75,8 @@ Target.create "Demo" (fun _ ->
 
     runScript "durable_log" [])
 
-let packable = [ "src/Pmem.Core/Pmem.Core.csproj"; "src/Pmem.FSharp/Pmem.FSharp.fsproj"; "src/Pmem.Cli/Pmem.Cli.fsproj" ]
+let packable =
+    [ "src/Pmem.Core/Pmem.Core.csproj"; "src/Pmem.FSharp/Pmem.FSharp.fsproj"; "src/Pmem.Cli/Pmem.Cli.fsproj" ]
 
 // Packages of the Release build (+ symbol packages) into artifacts/; the version is Directory.Build.props's.
 Target.create "Pack" (fun _ ->

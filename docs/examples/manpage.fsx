@@ -32,7 +32,8 @@ match fsi.CommandLineArgs with
         else
             mapping |> Pmem.msync 0L pmemLength
 
-        printfn "stored %d bytes in %s and made them durable with %s" stored path (if isPmem then "flush + drain" else "msync")
+        let how = if isPmem then "flush + drain" else "msync"
+        printfn "stored %d bytes in %s and made them durable with %s" stored path how
 | _ ->
     eprintfn "usage: dotnet fsi manpage.fsx FILE"
     exit 1

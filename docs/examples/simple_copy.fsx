@@ -1,7 +1,7 @@
 // libpmem's simple_copy example (PMDK src/examples/libpmem/simple_copy.c) in F#: copy a file into a new file with one
 // persistent copy (pmem_memcpy_persist: non-temporal stores, flush, drain; on a file that is not persistent memory,
 // a copy and msync). Unlike the C original, which copies at most 4 KiB into a 4 KiB file, this copies the whole file.
-// Run after a Release build:  dotnet fsi docs/examples/simple_copy.fsx SOURCE DESTINATION   (DESTINATION must not exist)
+// Run after a Release build:  dotnet fsi docs/examples/simple_copy.fsx SOURCE DESTINATION  (DESTINATION must be new)
 #r "../../src/Pmem.FSharp/bin/Release/net10.0/Pmem.Core.dll"
 #r "../../src/Pmem.FSharp/bin/Release/net10.0/Pmem.FSharp.dll"
 
@@ -30,7 +30,8 @@ match fsi.CommandLineArgs with
         // otherwise the mapping copies and msyncs, the C example's else branch.
         mapping |> Pmem.copy 0L bytes
 
-        printfn "copied %d bytes to %s (%s)" bytes.Length destination (if Pmem.isPmem mapping then "memcpy_persist" else "memcpy + msync")
+        let how = if Pmem.isPmem mapping then "memcpy_persist" else "memcpy + msync"
+        printfn "copied %d bytes to %s (%s)" bytes.Length destination how
 | _ ->
     eprintfn "usage: dotnet fsi simple_copy.fsx SOURCE DESTINATION"
     exit 1

@@ -92,7 +92,10 @@ let private copyFile (source: string) (destination: string) =
                         copyInto input mapping advance
                         elapsed.Value <- clock.Elapsed)
 
-                    { Bytes = mapping.Length; Elapsed = elapsed.Value; IsPmem = mapping.IsPmem; Reason = mapping.IsPmemReason }
+                    { Bytes = mapping.Length
+                      Elapsed = elapsed.Value
+                      IsPmem = mapping.IsPmem
+                      Reason = mapping.IsPmemReason }
                 with _ ->
                     // The destination was created by this copy (exclusively): leave nothing half-written behind.
                     File.Delete destination

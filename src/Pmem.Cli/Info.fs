@@ -25,7 +25,8 @@ let capabilitiesTable (c: PmemCapabilities) =
     addRow table "drain" c.Fence c.FenceReason
     addRow table "copy path" (string c.CopyIsa) c.CopyIsaReason
     addRow table "NT threshold" $"{c.NonTemporalThreshold} B" c.NonTemporalThresholdReason
-    addRow table "WC workaround" (if c.WcWorkaround then "on" else "off") (if c.WcWorkaround then "non-temporal copies fence every 12 lines" else "")
+    let wc, wcWhy = if c.WcWorkaround then "on", "non-temporal copies fence every 12 lines" else "off", ""
+    addRow table "WC workaround" wc wcWhy
     addRow table "auto-flush (eADR)" (string c.AutoFlush) c.AutoFlushReason
     addRow table "is-pmem" "" c.IsPmemPolicy
 
@@ -46,7 +47,12 @@ let mappingTable (mapping: PmemMapping) =
     let row (what: string) (value: string) = table.AddRow([| Text(what) :> IRenderable; Text(value) |]) |> ignore
     row "path" (mapping.Path |> Option.ofObj |> Option.defaultValue "(temporary file)")
     row "length" $"{mapping.Length} bytes ({Output.bytes mapping.Length})"
-    row "kind" (if mapping.IsDeviceDax then "device DAX" elif mapping.IsMapSync then "MAP_SYNC accepted" else "MAP_SYNC refused")
+    let kind =
+        if mapping.IsDeviceDax then "device DAX"
+        elif mapping.IsMapSync then "MAP_SYNC accepted"
+        else "MAP_SYNC refused"
+
+    row "kind" kind
     row "is-pmem" (if mapping.IsPmem then "yes" else "no")
     row "why" mapping.IsPmemReason
     table
@@ -76,7 +82,8 @@ let run (path: string option) =
     | None ->
         header ()
         ExitCode.Ok
-    | Some path when Directory.Exists path -> Output.fail "info" ExitCode.BadArguments $"{path} is a directory, not a file"
+    | Some path when Directory.Exists path ->
+        Output.fail "info" ExitCode.BadArguments $"{path} is a directory, not a file"
     | Some path ->
         match path |> Pmem.tryMapFile MapOptions.existing with
         | Error error -> Output.fail "info" (ExitCode.ofError error) (ExitCode.describe path error)

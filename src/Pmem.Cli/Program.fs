@@ -29,7 +29,7 @@ type Command =
         member this.Usage =
             match this with
             | Info _ -> "print the capability report: flush instruction, drain, copy path, eADR, overrides, and why."
-            | Copy _ -> "copy a file into a new one with persistent copies and one drain, showing progress and throughput."
+            | Copy _ -> "copy a file into a new one (persistent copies, one drain), with progress and throughput."
             | Demo -> "map a temporary file, write and persist a message, remap and read it back."
 
 let private exitCodes () =

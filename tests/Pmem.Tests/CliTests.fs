@@ -27,7 +27,8 @@ let private reportTests =
           expectCode ran 0 "pmem info"
           let current = PmemCapabilities.Current
 
-          for expected in [ "flush"; string current.Flush; "drain"; current.Fence; "copy path"; string current.CopyIsa ] do
+          for expected in
+              [ "flush"; string current.Flush; "drain"; current.Fence; "copy path"; string current.CopyIsa ] do
               Expect.stringContains ran.Out expected "the report names each choice"
 
       testCase "info shows an environment override and the reason it gives"
@@ -185,7 +186,15 @@ let private argumentTests =
           let ran = pmem [ "--help" ]
           expectCode ran 0 "pmem --help"
 
-          for line in [ "info"; "copy"; "demo"; "EXIT CODES:"; "0  success"; "2  bad arguments"; "3  a file or directory does not exist"; "5  no space left" ] do
+          for line in
+              [ "info"
+                "copy"
+                "demo"
+                "EXIT CODES:"
+                "0  success"
+                "2  bad arguments"
+                "3  a file or directory does not exist"
+                "5  no space left" ] do
               Expect.stringContains ran.Out line "the help text" ]
 
 let tests = testList "pmem CLI" (reportTests @ copyTests @ argumentTests)

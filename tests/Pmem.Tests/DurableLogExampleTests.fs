@@ -17,8 +17,12 @@ let private codeLines (language: string) (markdown: string) =
 
 /// The tested code a document's blocks must come from, by language.
 let private testedSources =
-    [ "fsharp", [ "docs/examples/durable_log.fsx"; "docs/examples/getting_started.fsx"; "docs/examples/manpage.fsx"; "docs/examples/simple_copy.fsx"; "docs/examples/full_copy.fsx" ]
-      "csharp", [ "docs/examples/csharp/QuickStart.cs"; "docs/examples/csharp/Manpage.cs"; "docs/examples/csharp/SimpleCopy.cs"; "docs/examples/csharp/FullCopy.cs" ] ]
+    [ "fsharp",
+      [ "durable_log"; "getting_started"; "manpage"; "simple_copy"; "full_copy" ]
+      |> List.map (fun name -> $"docs/examples/{name}.fsx")
+      "csharp",
+      [ "QuickStart"; "Manpage"; "SimpleCopy"; "FullCopy" ]
+      |> List.map (fun name -> $"docs/examples/csharp/{name}.cs") ]
 
 /// The documents whose F# and C# code blocks are checked, with test names free of Expecto's '.' and '/' separators.
 let private documents =
@@ -63,10 +67,16 @@ let tests =
                   let mutable checkedLines = 0
 
                   for language, sources in testedSources do
-                      let tested = sources |> List.toArray |> Array.collect (file >> File.ReadAllLines) |> Array.map _.Trim() |> Set.ofArray
+                      let tested =
+                          sources
+                          |> List.toArray
+                          |> Array.collect (file >> File.ReadAllLines)
+                          |> Array.map _.Trim()
+                          |> Set.ofArray
 
                       for line in codeLines language markdown do
                           checkedLines <- checkedLines + 1
-                          Expect.isTrue (tested.Contains line) $"{document}: this {language} line is not in a tested example: {line}"
+                          let why = $"{document}: this {language} line is not in a tested example: {line}"
+                          Expect.isTrue (tested.Contains line) why
 
                   Expect.isGreaterThan checkedLines 0 $"{document} shows code" ]

@@ -56,7 +56,8 @@ let private scriptTests =
       testCase "full_copy.fsx copies in 4 KiB no-drain blocks and drains once (pmem, forced)"
       <| fun () ->
           use dir = shmDir ()
-          copyCase (fun env args -> fsx env "full_copy" args) forcedPmem dir (1048576 + 4096 + 13) "(no-drain copies, one drain)"
+          let length = 1048576 + 4096 + 13
+          copyCase (fun env args -> fsx env "full_copy" args) forcedPmem dir length "(no-drain copies, one drain)"
 
       testCase "full_copy.fsx copies and msyncs once (disk); refuses an existing destination"
       <| fun () ->
@@ -96,7 +97,8 @@ let private csharpTests =
       <| fun () ->
           do
               use dir = shmDir ()
-              copyCase (fun env args -> csharp env ("full_copy" :: args)) forcedPmem dir 20000 "(no-drain copies, one drain)"
+              let fullCopy env args = csharp env ("full_copy" :: args)
+              copyCase fullCopy forcedPmem dir 20000 "(no-drain copies, one drain)"
 
           use dir = diskDir ()
           copyCase (fun env args -> csharp env ("full_copy" :: args)) notPmem dir 4096 "(copies, one msync)" ]

@@ -70,7 +70,9 @@ let private expectPackage (feed: string) (id: string) (version: string) (depende
     Expect.stringContains nuspec "<description>" $"{id} has a description"
 
     match dependency with
-    | Some dependency -> Expect.stringContains nuspec $"""<dependency id="{dependency}" version="{version}" """ $"{id} depends on the same version of {dependency}"
+    | Some dependency ->
+        let element = $"""<dependency id="{dependency}" version="{version}" """
+        Expect.stringContains nuspec element $"{id} depends on the same version of {dependency}"
     | None -> ()
 
     let symbols, _ = contents (Path.Combine(feed, $"{id}.{version}.snupkg"))
