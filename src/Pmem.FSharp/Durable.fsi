@@ -188,7 +188,11 @@ module Durable =
     /// </remarks>
     /// <example><code lang="F#">
     /// use mapping = "accounts.pmem" |> Pmem.mapFile (MapOptions.create (1L &lt;&lt;&lt; 20))
-    /// Durable.recover mapping |> ignore              // at start-up: finish or discard an interrupted commit
+    ///
+    /// match Durable.recover mapping with            // at start-up: finish or discard an interrupted commit
+    /// | Error e -> failwith (PmemError.describe e)
+    /// | Ok _ -> ()
+    ///
     /// durable {
     ///     let! a = Durable.readInt64 0L
     ///     let! b = Durable.readInt64 8L
@@ -233,9 +237,10 @@ module Durable =
     /// </summary>
     /// <example><code lang="F#">
     /// let run = Durable.simulate (Array.zeroCreate 4096) (append [ "alpha" ])
-    /// for crash in run.Simulator.CrashImages() do
-    ///     let recovered = readLog crash.Image
-    ///     ...
+    ///
+    /// for crash in run.Simulator.CrashImages(CrashEngine.Full) do
+    ///     if readLog crash.Image = None then
+    ///         failwith (Crash.describe run.Simulator crash)
     /// </code></example>
     val simulate: initial: byte array -> plan: Durable<'T> -> SimulatedRun<'T>
 

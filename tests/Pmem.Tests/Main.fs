@@ -26,6 +26,7 @@ let allTests =
           RedoLogTests.tests
           AtomicCommitTests.tests
           CrashPropertyTests.tests
+          CrashExampleTests.tests
           KillTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".

@@ -22,7 +22,8 @@ public enum RedoLogRecovery
 /// documented in docs/crash-consistency.md.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Commit"/>: (1) the entries and header are written and made durable with the commit word 0;
+/// <para><see cref="Commit"/>: (1) the entries and header are written and made durable with the commit word 0 (the
+/// header's magic stored last, so it never persists without the rest of its line);
 /// (2) the commit word is set to the transaction's sequence number with one atomic 8-byte store and made durable —
 /// the transaction is now committed; (3) the writes are applied and made durable; (4) the commit word is cleared.</para>
 /// <para>A crash before (2) completes leaves the old state (recovery discards the log); after it, recovery re-applies the
@@ -36,7 +37,7 @@ public static class PmemRedoLog
     /// <param name="target">The mapping (or simulator).</param>
     /// <param name="region">The reserved log region.</param>
     /// <param name="writes">(offset, bytes) pairs, applied in order.</param>
-    /// <exception cref="RedoLogException">The region is unusable, the writes do not fit or overlap it, or a committed transaction awaits recovery; nothing was written.</exception>
+    /// <exception cref="RedoLogException">The region is unusable (<see cref="RedoLogError.RegionTooSmall"/>), the writes do not fit it (<see cref="RedoLogError.RegionTooSmall"/>) or lie outside the target or inside the region (<see cref="RedoLogError.WriteOutOfRange"/>), a committed transaction awaits recovery (<see cref="RedoLogError.RecoveryNeeded"/>), or the region holds neither zeros nor a log (<see cref="RedoLogError.BadMagic"/>, so that data placed there by mistake is not overwritten); nothing was written.</exception>
     public static void Commit(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes)
     {
         ArgumentNullException.ThrowIfNull(target);
