@@ -51,7 +51,8 @@ let ofError (error: PmemError) =
     | PmemError.InvalidArgument _
     | PmemError.Io _
     | PmemError.Disposed
-    | PmemError.OutOfRange _ -> Failure
+    | PmemError.OutOfRange _
+    | PmemError.RedoLog _ -> Failure
 
 /// One line for the user about an error the core reported for <paramref name="path"/>.
 let describe (path: string) (error: PmemError) =

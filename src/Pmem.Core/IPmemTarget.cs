@@ -7,6 +7,17 @@ namespace Pmem;
 /// <see cref="Simulation.PmemSimulator"/> that records them to enumerate crash states. Code written against this
 /// interface (for example <see cref="PmemRedoLog"/>) can be tested for crash consistency.
 /// </summary>
+/// <remarks>
+/// <para>The C# way to crash-test persistence code: write it against this interface, run it once on a
+/// <see cref="Simulation.PmemSimulator"/>, then hand every image of
+/// <see cref="Simulation.PmemSimulator.CrashImages"/> to the recovery code (on a fresh simulator holding the image)
+/// and check the state it leaves. In production pass the <see cref="PmemMapping"/>. The F# layer's plans
+/// (<c>Durable.commit</c>, <c>Durable.commitAtomic</c>) accept any implementation.</para>
+/// <para>What is durable after each call is the same on both: after <see cref="Copy"/> without
+/// <see cref="PmemCopyFlags.NoDrain"/> or <see cref="PmemCopyFlags.NoFlush"/>, the bytes; after <see cref="Flush"/>,
+/// nothing yet (on pmem) until <see cref="Drain"/>; after <see cref="Persist"/>, the range. Model and limits:
+/// docs/crash-consistency.md.</para>
+/// </remarks>
 public interface IPmemTarget
 {
     /// <summary>The size in bytes.</summary>

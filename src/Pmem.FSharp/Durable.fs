@@ -181,10 +181,37 @@ module Durable =
         finally
             CommitScratch.Return scratch
 
-    let commitWith (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
-        onMapping mapping (fun scratch -> execute scratch scratch.Target options plan)
+    let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
+        match target with
+        | :? PmemMapping as mapping -> onMapping mapping (fun scratch -> execute scratch scratch.Target options plan)
+        | _ -> commitOn (PmemTargetAdapter target) options plan
 
-    let commit (mapping: PmemMapping) (plan: Durable<'T>) = commitWith CommitOptions.defaults mapping plan
+    let commit (target: IPmemTarget) (plan: Durable<'T>) = commitWith CommitOptions.defaults target plan
+
+    // Atomic commit
+
+    let commitAtomicWith (region: RedoLogRegion) (target: IPmemTarget) (plan: Durable<'T>) =
+        AtomicCommit.commit target region (fun journal -> evaluate journal plan)
+
+    let commitAtomic (target: IPmemTarget) (plan: Durable<'T>) =
+        commitAtomicWith (RedoLogRegion.AtEnd target.Length) target plan
+
+    let recoverWith (region: RedoLogRegion) (target: IPmemTarget) = AtomicCommit.recover target region
+
+    let recover (target: IPmemTarget) =
+        recoverWith (RedoLogRegion.AtEnd target.Length) target
+
+    // Simulation
+
+    let simulateWith (options: CommitOptions) (initial: byte array) (plan: Durable<'T>) =
+        let simulator = Simulation.PmemSimulator(ReadOnlySpan initial)
+
+        {
+            Value = commitWith options simulator plan
+            Simulator = simulator
+        }
+
+    let simulate (initial: byte array) (plan: Durable<'T>) = simulateWith CommitOptions.defaults initial plan
 
     let internal commitRecorded (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
         let mutable events = []
@@ -222,11 +249,18 @@ module Durable =
     let render (plan: Durable<'T>) =
         renderAgainst "no mapping (reads see zeros and the plan's own writes)" (ZeroTarget()) plan
 
-    let renderOn (mapping: PmemMapping) (plan: Durable<'T>) =
-        let kind = if mapping.IsPmem then "pmem" else "not pmem: msync"
-        let path = mapping.Path |> Option.ofObj |> Option.defaultValue "(temporary file)"
-        let where = $"{path}, {mapping.Length} bytes, {kind}"
+    let renderOn (target: IPmemTarget) (plan: Durable<'T>) =
+        match target with
+        | :? PmemMapping as mapping ->
+            let kind = if mapping.IsPmem then "pmem" else "not pmem: msync"
+            let path = mapping.Path |> Option.ofObj |> Option.defaultValue "(temporary file)"
+            let where = $"{path}, {mapping.Length} bytes, {kind}"
 
-        match onMapping mapping (fun scratch -> Ok(renderAgainst where scratch.Target plan)) with
-        | Ok text -> text
-        | Error e -> PmemError.describe e
+            match onMapping mapping (fun scratch -> Ok(renderAgainst where scratch.Target plan)) with
+            | Ok text -> text
+            | Error e -> PmemError.describe e
+        | :? Simulation.PmemSimulator as simulator ->
+            renderAgainst $"a simulated pmem device, {simulator.Length} bytes" (PmemTargetAdapter target) plan
+        | _ ->
+            let kind = if target.IsPmem then "pmem" else "not pmem: msync"
+            renderAgainst $"{target.GetType().Name}, {target.Length} bytes, {kind}" (PmemTargetAdapter target) plan

@@ -130,22 +130,25 @@ module Durable =
     // Commit
 
     /// <summary>
-    /// Runs <paramref name="plan"/> against <paramref name="mapping"/> and makes every write it made durable with one
-    /// drain: <c>Durable.commitWith CommitOptions.defaults</c>.
+    /// Runs <paramref name="plan"/> against <paramref name="target"/> (a PmemMapping, or a simulated device) and makes
+    /// every write it made durable with one drain: <c>Durable.commitWith CommitOptions.defaults</c>.
     /// </summary>
     /// <remarks>
-    /// <para>First the plan runs with nothing stored: its writes are recorded, its reads see the mapping with the
-    /// plan's earlier writes applied, and every range is checked. A range outside the mapping returns
-    /// <c>OutOfRange</c> and leaves the mapping byte-for-byte unchanged; so does an exception raised by the plan's
+    /// <para>First the plan runs with nothing stored: its writes are recorded, its reads see the target with the
+    /// plan's earlier writes applied, and every range is checked. A range outside the target returns
+    /// <c>OutOfRange</c> and leaves it byte-for-byte unchanged; so does an exception raised by the plan's
     /// own code, which propagates.</para>
     /// <para>Then the writes are stored in program order, group by group (barriers separate groups). On pmem each
     /// cache line a group touched is flushed exactly once (adjacent lines in one call) and each group ends with one
     /// drain, so a plan without barriers costs exactly one drain (none if it writes nothing); on other mappings each run of touched pages is
     /// msync'd once per group instead. When the result is <c>Ok</c> every write is durable.</para>
     /// <para>Not atomic across a crash: a power failure during the commit may leave any subset of a group's lines
-    /// persisted (barriers order groups). Returns <c>Disposed</c> when the mapping was disposed, and <c>Io</c> when
-    /// msync fails (writes stored before it stay in the mapping, not necessarily durable). Concurrent commits to
-    /// overlapping ranges of one mapping must be serialized by the caller.</para>
+    /// persisted (barriers order groups); <c>commitAtomic</c> is all-or-nothing. Returns <c>Disposed</c> when the
+    /// mapping was disposed, and <c>Io</c> when msync fails (writes stored before it stay in the mapping, not
+    /// necessarily durable). Concurrent commits to overlapping ranges of one mapping must be serialized by the
+    /// caller.</para>
+    /// <para>On a <c>Pmem.Simulation.PmemSimulator</c> the commit issues exactly the stores, line flushes and drains it
+    /// issues on a pmem mapping, and the simulator records them (see <c>Durable.simulate</c>).</para>
     /// </remarks>
     /// <example><code lang="F#">
     /// durable {
@@ -157,10 +160,92 @@ module Durable =
     /// }
     /// |> Durable.commit mapping     // Ok 1L on a fresh file
     /// </code></example>
-    val commit: mapping: PmemMapping -> plan: Durable<'T> -> Result<'T, PmemError>
+    val commit: target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
 
     /// As <c>commit</c>, with explicit options (store hint, final drain).
-    val commitWith: options: CommitOptions -> mapping: PmemMapping -> plan: Durable<'T> -> Result<'T, PmemError>
+    val commitWith: options: CommitOptions -> target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> against <paramref name="target"/> and makes all of its writes durable atomically:
+    /// after a crash at any moment, and <c>Durable.recover</c>, the target holds every write of the plan or none.
+    /// The redo log lives in the last 64 KiB of the target (<c>RedoLogRegion.AtEnd target.Length</c>):
+    /// <c>commitAtomicWith</c> with that region.
+    /// </summary>
+    /// <remarks>
+    /// <para>The plan sees the target without its log region: reads and writes must lie in
+    /// <c>[0, region.Offset)</c>, anything else is <c>OutOfRange</c> (capacity <c>region.Offset</c>) and nothing is
+    /// written. Barriers change nothing (the whole plan is one atomic group).</para>
+    /// <para>The writes are copied into the log and made durable, the log is marked committed with one atomic 8-byte
+    /// store, then the writes are applied and made durable, and the mark is cleared. When the result is <c>Ok</c>
+    /// every write is durable. A crash before the mark is durable leaves the old state; after it,
+    /// <c>Durable.recover</c> applies the log again. Costs: the bytes written twice, four drains.</para>
+    /// <para>Errors, nothing written: <c>RedoLog (RegionTooSmall, _)</c> when the target is smaller than the log
+    /// region or the plan's writes (16 bytes each plus their bytes, rounded to 8) do not fit in it;
+    /// <c>RedoLog (RecoveryNeeded, _)</c> when a committed transaction was never applied (call <c>recover</c> at
+    /// start-up); <c>RedoLog (BadMagic, _)</c> when the region holds something other than zeros or a log;
+    /// <c>OutOfRange</c>, <c>Disposed</c>. An <c>Io</c> error (msync) can leave a committed log behind, which
+    /// <c>recover</c> completes. Atomic commits to one target must be serialized by the caller.</para>
+    /// </remarks>
+    /// <example><code lang="F#">
+    /// use mapping = "accounts.pmem" |> Pmem.mapFile (MapOptions.create (1L &lt;&lt;&lt; 20))
+    ///
+    /// match Durable.recover mapping with            // at start-up: finish or discard an interrupted commit
+    /// | Error e -> failwith (PmemError.describe e)
+    /// | Ok _ -> ()
+    ///
+    /// durable {
+    ///     let! a = Durable.readInt64 0L
+    ///     let! b = Durable.readInt64 8L
+    ///     do! Durable.writeInt64 0L (a - 10L)
+    ///     do! Durable.writeInt64 8L (b + 10L)        // both or neither, whatever happens
+    /// }
+    /// |> Durable.commitAtomic mapping
+    /// </code></example>
+    val commitAtomic: target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// As <c>commitAtomic</c>, with the redo log in <paramref name="region"/>; the plan may use the bytes before it
+    /// (place the region at the end: <c>RedoLogRegion.AtEnd(length, logBytes)</c>). Pass the same region to
+    /// <c>recoverWith</c>.
+    val commitAtomicWith:
+        region: RedoLogRegion -> target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
+
+    /// <summary>
+    /// Finishes or discards a <c>commitAtomic</c> that a crash interrupted, using the redo log in the last 64 KiB of
+    /// <paramref name="target"/>; call it at start-up, before reading the data. Durable on return.
+    /// </summary>
+    /// <remarks>
+    /// Returns what it found: <c>NoLog</c> (the region is all zeros: no atomic commit ever ran), <c>Clean</c> (no
+    /// committed transaction was pending; an unfinished one was discarded, so the data holds the state before it),
+    /// or <c>Completed</c> (a committed transaction was applied again and made durable). Running it again, or after
+    /// a crash during it, gives the same data. A corrupt log (bad magic, version, commit mark, length, checksum, or
+    /// an entry that is truncated or points outside the data) returns <c>RedoLog (reason, message)</c> and applies
+    /// nothing.
+    /// </remarks>
+    val recover: target: IPmemTarget -> Result<RedoLogRecovery, PmemError>
+
+    /// As <c>recover</c>, for the redo log in <paramref name="region"/>.
+    val recoverWith: region: RedoLogRegion -> target: IPmemTarget -> Result<RedoLogRecovery, PmemError>
+
+    // Simulation
+
+    /// <summary>
+    /// Commits <paramref name="plan"/> (as <c>Durable.commit</c> does) on a simulated persistent-memory device that
+    /// starts with the bytes of <paramref name="initial"/>, and returns the result with the device, which recorded
+    /// every store, flush and fence: use it to list the images a power failure could leave at any point of the commit
+    /// (<c>run.Simulator.CrashImages()</c>), or give it to a crash property (Pmem.Hedgehog's CrashProperty).
+    /// Nothing is persistent for real.
+    /// </summary>
+    /// <example><code lang="F#">
+    /// let run = Durable.simulate (Array.zeroCreate 4096) (append [ "alpha" ])
+    ///
+    /// for crash in run.Simulator.CrashImages(CrashEngine.Full) do
+    ///     if readLog crash.Image = None then
+    ///         failwith (Crash.describe run.Simulator crash)
+    /// </code></example>
+    val simulate: initial: byte array -> plan: Durable<'T> -> SimulatedRun<'T>
+
+    /// As <c>simulate</c>, with explicit commit options.
+    val simulateWith: options: CommitOptions -> initial: byte array -> plan: Durable<'T> -> SimulatedRun<'T>
 
     /// <summary>
     /// Shows, without touching any mapping, the steps <paramref name="plan"/> records (writes with their ranges and
@@ -173,10 +258,10 @@ module Durable =
     /// </remarks>
     val render: plan: Durable<'T> -> string
 
-    /// As <c>render</c>, reading <paramref name="mapping"/>'s bytes, checking ranges against its length and showing
-    /// flushes or msyncs as a commit on it would issue them. Nothing is written. For a disposed mapping the text
-    /// says so (PmemError.describe Disposed).
-    val renderOn: mapping: PmemMapping -> plan: Durable<'T> -> string
+    /// As <c>render</c>, reading <paramref name="target"/>'s bytes (a mapping or a simulated device), checking ranges
+    /// against its length and showing flushes or msyncs as a commit on it would issue them. Nothing is written. For a
+    /// disposed mapping the text says so (PmemError.describe Disposed).
+    val renderOn: target: IPmemTarget -> plan: Durable<'T> -> string
 
     // Internals for the builder, the instrumented tests and other executors of plans.
 

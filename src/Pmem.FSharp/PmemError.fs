@@ -12,6 +12,7 @@ type PmemError =
     | Io of errno: int * message: string
     | Disposed
     | OutOfRange of offset: int64 * length: int64 * capacity: int64
+    | RedoLog of error: RedoLogError * message: string
 
 [<RequireQualifiedAccess>]
 module PmemError =
@@ -58,6 +59,8 @@ module PmemError =
         | EDQUOT -> PmemError.NoSpace(path, exn.Message)
         | errno -> PmemError.Io(errno, exn.Message)
 
+    let internal ofRedoLogException (exn: RedoLogException) = PmemError.RedoLog(exn.Error, exn.Message)
+
     let describe error =
         match error with
         | PmemError.InvalidArgument message -> message
@@ -74,3 +77,10 @@ module PmemError =
         | PmemError.OutOfRange (offset, length, capacity) ->
             $"The range [{offset}, {offset} + {length}) does not lie within the mapping of {capacity} bytes; "
             + "nothing was written. Check the offsets, or map a larger file."
+        | PmemError.RedoLog (RedoLogError.RegionTooSmall, message) -> message
+        | PmemError.RedoLog (RedoLogError.RecoveryNeeded, message) ->
+            message + " Call Durable.recover on the mapping at start-up, before the first atomic commit."
+        | PmemError.RedoLog (_, message) ->
+            message
+            + " The redo log is corrupt, so none of it was applied; if it held a committed transaction, the data may "
+            + "hold part of it. Restore from a backup, or zero the log region to discard the log."

@@ -20,6 +20,15 @@ type PmemError =
     /// The range <c>[offset, offset + length)</c> does not lie within a mapping of <c>capacity</c> bytes.
     /// Nothing was written.
     | OutOfRange of offset: int64 * length: int64 * capacity: int64
+    /// <summary>
+    /// A redo log (Durable.commitAtomic, Durable.recover) could not be used: <c>error</c> says why, <c>message</c>
+    /// gives the details. Nothing was applied. <c>RegionTooSmall</c> (the mapping or its log region cannot hold the
+    /// transaction) and <c>RecoveryNeeded</c> (a committed transaction awaits <c>Durable.recover</c>) come from a
+    /// commit, which then wrote nothing; <c>BadMagic</c>, <c>UnsupportedVersion</c>, <c>BadCommitMarker</c>,
+    /// <c>LengthPastRegion</c>, <c>Truncated</c>, <c>BadChecksum</c> and <c>WriteOutOfRange</c> mean the log is
+    /// corrupt: recovery refuses to apply any of it.
+    /// </summary>
+    | RedoLog of error: Pmem.RedoLogError * message: string
 
 /// Functions over PmemError.
 [<RequireQualifiedAccess>]
@@ -27,6 +36,9 @@ module PmemError =
     /// Classifies a PmemException by its errno: EINVAL, ENOENT, EEXIST, EACCES/EPERM/EROFS and ENOSPC/EDQUOT/EFBIG
     /// get their own case, every other errno becomes <c>Io</c>.
     val ofException: exn: Pmem.PmemException -> PmemError
+
+    /// The RedoLog case for a RedoLogException.
+    val internal ofRedoLogException: exn: Pmem.RedoLogException -> PmemError
 
     /// One sentence saying what went wrong and what to do about it.
     /// <example><code lang="F#">

@@ -25,7 +25,12 @@ let allTests =
           DurableLogExampleTests.tests
           LibpmemExampleTests.tests
           CliTests.tests
-          PackageTests.tests ]
+          PackageTests.tests
+          RedoLogTests.tests
+          AtomicCommitTests.tests
+          CrashPropertyTests.tests
+          CrashExampleTests.tests
+          KillTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =
@@ -38,6 +43,17 @@ let private summaryLine =
                     printfn "%d passed, %d failed, %d skipped" summary.passed.Length failed summary.ignored.Length
                 } }
 
+/// The Soak target's kill count.
+let private soakKills = 1000
+
+/// Arguments handled before Expecto sees them:
+/// <c>--crash-child path seed</c> runs the kill test's child (commits until killed);
+/// <c>--soak</c> runs only the kill test, with 1000 kills instead of 50.
 [<EntryPoint>]
 let main argv =
-    runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests
+    match List.ofArray argv with
+    | "--crash-child" :: path :: seed :: _ -> KillTests.child path (int seed)
+    | args when List.contains "--soak" args ->
+        let rest = args |> List.filter ((<>) "--soak") |> Array.ofList
+        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (KillTests.testsWith soakKills)
+    | _ -> runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests

@@ -150,6 +150,63 @@ let tests =
                       Expect.isTrue (possible.[i].Contains image.[i]) $"byte {i} = {image.[i]} was never stored there"
           }
 
+          testProperty "CrashStates replays the run once and agrees with CrashStateAt at every point"
+          <| property {
+              let! ops = Gen.list (Range.linear 0 20) genOp
+              let sim = run ops
+              let states = sim.CrashStates() |> Seq.toArray
+              states.Length =! sim.Events.Count + 1
+              states.[0].Persisted =! sim.InitialImage()
+
+              for k in 0 .. sim.Events.Count do
+                  let at = sim.CrashStateAt k
+                  states.[k].EventCount =! k
+                  states.[k].Persisted =! at.Persisted
+                  [ for l in states.[k].PendingLines -> l.Line, l.Flushed, l.Units.Count ]
+                  =! [ for l in at.PendingLines -> l.Line, l.Flushed, l.Units.Count ]
+          }
+
+          testProperty "CrashImages: Full visits every image of every point; Auto enumerates small states and samples large ones"
+          <| property {
+              let! ops = Gen.list (Range.linear 0 12) genOp
+              let sim = run ops
+              let states = sim.CrashStates() |> Seq.toArray
+              let full = sim.CrashImages(CrashEngine.Full, 1_000_000) |> Seq.toArray
+              full.Length =! (states |> Array.sumBy (fun s -> int s.FullImageCount))
+
+              for crash in full do
+                  crash.Image =! states.[crash.EventCount].Image(ReadOnlySpan(Array.ofSeq crash.Prefixes))
+
+              let sample = 8
+
+              for state in states do
+                  let auto = state.Choices(CrashEngine.Auto, sample, 3) |> Seq.toArray
+
+                  if state.FullImageCount <= float sample then
+                      set (auto |> Array.map List.ofArray) =! set (state.Choices(CrashEngine.Full) |> Seq.map List.ofArray)
+                  else
+                      auto.Length =! sample
+
+                  // Images are the choices, applied.
+                  state.Images(CrashEngine.Auto, sample, 3) |> Seq.toList
+                  =! (auto |> Array.map (fun (p: int array) -> state.Image(ReadOnlySpan p)) |> List.ofArray)
+          }
+
+          testCase "a CrashImage refuses prefixes that do not fit its state" (fun () ->
+              let sim = PmemSimulator(128)
+              sim.Store(0L, ReadOnlySpan(word 1uy))
+              sim.Store(64L, ReadOnlySpan(word 2uy))
+              let state = sim.CrashState
+              (CrashImage(state, [ 1; 0 ])).Image.[0..7] =! word 1uy
+              Expect.throwsT<ArgumentException> (fun () -> CrashImage(state, [ 1 ]) |> ignore) "one count per line"
+              Expect.throwsT<ArgumentOutOfRangeException> (fun () -> CrashImage(state, [ 2; 0 ]) |> ignore) "at most the units"
+              Expect.throwsT<ArgumentOutOfRangeException> (fun () -> CrashImage(state, [ -1; 0 ]) |> ignore) "not negative")
+
+          testCase "the simulator says what it holds" (fun () ->
+              let sim = PmemSimulator(128)
+              sim.Store(0L, ReadOnlySpan(word 1uy))
+              string sim =! "simulated pmem device: 128 bytes, 1 events, 1 lines pending")
+
           testProperty "a crash after the last fence and msync loses nothing that was persisted"
           <| property {
               let! ops = Gen.list (Range.linear 0 30) genOp

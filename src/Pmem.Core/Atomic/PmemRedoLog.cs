@@ -22,7 +22,8 @@ public enum RedoLogRecovery
 /// documented in docs/crash-consistency.md.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Commit"/>: (1) the entries and header are written and made durable with the commit word 0;
+/// <para><see cref="Commit"/>: (1) the entries and header are written and made durable with the commit word 0 (the
+/// header's magic stored last, so it never persists without the rest of its line);
 /// (2) the commit word is set to the transaction's sequence number with one atomic 8-byte store and made durable —
 /// the transaction is now committed; (3) the writes are applied and made durable; (4) the commit word is cleared.</para>
 /// <para>A crash before (2) completes leaves the old state (recovery discards the log); after it, recovery re-applies the
@@ -36,7 +37,7 @@ public static class PmemRedoLog
     /// <param name="target">The mapping (or simulator).</param>
     /// <param name="region">The reserved log region.</param>
     /// <param name="writes">(offset, bytes) pairs, applied in order.</param>
-    /// <exception cref="RedoLogException">The region is unusable, the writes do not fit or overlap it, or a committed transaction awaits recovery; nothing was written.</exception>
+    /// <exception cref="RedoLogException">The region is unusable (<see cref="RedoLogError.RegionTooSmall"/>), the writes do not fit it (<see cref="RedoLogError.RegionTooSmall"/>) or lie outside the target or inside the region (<see cref="RedoLogError.WriteOutOfRange"/>), a committed transaction awaits recovery (<see cref="RedoLogError.RecoveryNeeded"/>), or the region holds neither zeros nor a log (<see cref="RedoLogError.BadMagic"/>, so that data placed there by mistake is not overwritten); nothing was written.</exception>
     public static void Commit(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -51,17 +52,20 @@ public static class PmemRedoLog
         }
 
         long payloadLength = RedoLogLayout.PayloadLength(writes);
-        if (payloadLength > region.Length - RedoLogLayout.HeaderSize)
-        {
-            throw new RedoLogException(
-                RedoLogError.RegionTooSmall,
-                $"The transaction needs {payloadLength + RedoLogLayout.HeaderSize} bytes of log, but the {region} holds {region.Length}; use a larger region or split the transaction.");
-        }
+        EnsureFits(region, payloadLength);
 
         Span<byte> header = stackalloc byte[RedoLogLayout.HeaderSize];
         target.Read(region.Offset, header);
         ulong sequence = 1;
-        if (BinaryPrimitives.ReadUInt64LittleEndian(header) == RedoLogLayout.Magic)
+        ulong magic = BinaryPrimitives.ReadUInt64LittleEndian(header);
+        if (magic != 0 && magic != RedoLogLayout.Magic)
+        {
+            throw new RedoLogException(
+                RedoLogError.BadMagic,
+                $"The {region} holds neither a Pmem redo log nor zeros (magic 0x{magic:x16}); refusing to overwrite it. Zero the region, or choose one that holds no data.");
+        }
+
+        if (magic == RedoLogLayout.Magic)
         {
             if (BinaryPrimitives.ReadUInt64LittleEndian(header[RedoLogLayout.CommitOffset..]) != 0)
             {
@@ -72,10 +76,14 @@ public static class PmemRedoLog
             sequence = sequence == 0 ? 1 : sequence;
         }
 
-        // (1) entries, then the header with commit word 0: durable before the commit word can be set.
+        // (1) entries, then the header with commit word 0: durable before the commit word can be set. The magic is
+        // stored last, after the rest of its line: a crash can leave the rest without the magic, never the magic
+        // without a version (which recovery would report as corrupt after a crash during the first commit).
         byte[] payload = RedoLogLayout.EncodePayload(writes);
+        byte[] encoded = RedoLogLayout.EncodeHeader(payloadLength, sequence, payload);
         target.Copy(region.Offset + RedoLogLayout.HeaderSize, payload, PmemCopyFlags.NoDrain);
-        target.Copy(region.Offset, RedoLogLayout.EncodeHeader(payloadLength, sequence, payload), PmemCopyFlags.NoDrain);
+        target.Copy(region.Offset + RedoLogLayout.VersionOffset, encoded.AsSpan(RedoLogLayout.VersionOffset), PmemCopyFlags.NoDrain);
+        target.Copy(region.Offset, encoded.AsSpan(0, RedoLogLayout.VersionOffset), PmemCopyFlags.NoDrain);
         target.Drain();
 
         // (2) commit: one aligned 8-byte store, made durable.
@@ -148,6 +156,20 @@ public static class PmemRedoLog
         SetCommitWord(target, region, 0);
         return RedoLogRecovery.Completed;
     }
+
+    /// <summary>Throws <see cref="RedoLogError.RegionTooSmall"/> unless <paramref name="payloadLength"/> bytes of entries fit in the region.</summary>
+    internal static void EnsureFits(RedoLogRegion region, long payloadLength)
+    {
+        if (payloadLength > region.Length - RedoLogLayout.HeaderSize)
+        {
+            throw new RedoLogException(
+                RedoLogError.RegionTooSmall,
+                $"The transaction needs {payloadLength + RedoLogLayout.HeaderSize} bytes of log, but the {region} holds {region.Length}; use a larger region or split the transaction.");
+        }
+    }
+
+    /// <summary>The bytes of log entries a write of <paramref name="length"/> bytes takes.</summary>
+    internal static long EntryLength(long length) => RedoLogLayout.EntryHeaderSize + RedoLogLayout.Pad(length);
 
     private static void Apply(IPmemTarget target, IReadOnlyList<(long Offset, byte[] Bytes)> writes)
     {

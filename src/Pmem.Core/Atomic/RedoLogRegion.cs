@@ -13,7 +13,12 @@ public readonly record struct RedoLogRegion(long Offset, long Length)
     /// <summary>The smallest usable region: the header line plus one entry of up to 48 bytes.</summary>
     public const long MinimumLength = 128;
 
-    /// <summary>The last <paramref name="length"/> bytes (rounded down to 64-byte alignment) of a target of <paramref name="targetLength"/> bytes.</summary>
+    /// <summary>
+    /// The last <paramref name="length"/> bytes of a target of <paramref name="targetLength"/> bytes, starting at a
+    /// multiple of 64 (so the region may be up to 63 bytes longer). When the target is smaller than
+    /// <paramref name="length"/> the region starts at a negative offset, which commit and recovery refuse with a
+    /// message saying how large the mapping must be.
+    /// </summary>
     /// <param name="targetLength">The mapping's length.</param>
     /// <param name="length">The region size.</param>
     /// <returns>The region.</returns>
@@ -31,13 +36,20 @@ public readonly record struct RedoLogRegion(long Offset, long Length)
 
     internal void Validate(IPmemTarget target)
     {
-        if (Offset < 0 || (Offset & 63) != 0 || Length < MinimumLength || Offset > target.Length - Length)
+        if (Offset >= 0 && (Offset & 63) == 0 && Length >= MinimumLength && Offset <= target.Length - Length)
         {
-            throw new RedoLogException(
-                RedoLogError.RegionTooSmall,
-                $"The redo-log region [{Offset}, +{Length}) must be 64-byte aligned, at least {MinimumLength} bytes, and inside the {target.Length}-byte mapping; " +
-                (target.Length < MinimumLength * 2 ? "the mapping is too small to hold a log: map a larger file." : "choose a region inside the mapping."));
+            return;
         }
+
+        string problem =
+            (Offset & 63) != 0 ? $"its offset {Offset} is not a multiple of 64" :
+            Length < MinimumLength ? $"it is shorter than the minimum of {MinimumLength} bytes" :
+            Offset < 0 && Offset + Length == target.Length ? $"the {target.Length}-byte mapping is smaller than the region" :
+            $"it does not lie inside the {target.Length}-byte mapping";
+        string advice = Offset < 0 && Offset + Length == target.Length
+            ? $"map at least {Length + 64} bytes (the log region plus room for data), or use a smaller region."
+            : "choose a 64-byte-aligned region of at least 128 bytes inside the mapping (RedoLogRegion.AtEnd).";
+        throw new RedoLogException(RedoLogError.RegionTooSmall, $"The redo-log region [{Offset}, +{Length}) cannot be used: {problem}; {advice}");
     }
 
     /// <inheritdoc/>

@@ -55,21 +55,38 @@ public sealed class CrashState
     }
 
     /// <summary>The images <paramref name="engine"/> selects.</summary>
-    /// <param name="engine">Which images.</param>
-    /// <param name="sample">For <see cref="CrashEngine.Random"/>: how many images; for <see cref="CrashEngine.Full"/>: the most to enumerate before refusing.</param>
-    /// <param name="seed">For <see cref="CrashEngine.Random"/>: the random seed.</param>
+    /// <param name="engine">Which images (see <see cref="CrashEngine"/>).</param>
+    /// <param name="sample">For <see cref="CrashEngine.Random"/>: how many images; for <see cref="CrashEngine.Full"/>: the most to enumerate before refusing; for <see cref="CrashEngine.Auto"/>: both.</param>
+    /// <param name="seed">For <see cref="CrashEngine.Random"/> and <see cref="CrashEngine.Auto"/>: the random seed.</param>
     /// <returns>The images, each a fresh array.</returns>
-    /// <exception cref="InvalidOperationException"><see cref="CrashEngine.Full"/> would exceed <paramref name="sample"/> images; use Random.</exception>
-    public IEnumerable<byte[]> Images(CrashEngine engine, int sample = 100_000, int seed = 0) => engine switch
-    {
-        CrashEngine.NoReorder => [Image(PendingLines.Select(l => l.Units.Count).ToArray())],
-        CrashEngine.Accumulative => Accumulative(),
-        CrashEngine.Full => Full(sample),
-        CrashEngine.Random => RandomImages(sample, seed),
-        _ => throw new ArgumentOutOfRangeException(nameof(engine)),
-    };
+    /// <exception cref="InvalidOperationException"><see cref="CrashEngine.Full"/> would exceed <paramref name="sample"/> images; use Auto or Random.</exception>
+    public IEnumerable<byte[]> Images(CrashEngine engine, int sample = 100_000, int seed = 0) =>
+        Choices(engine, sample, seed).Select(prefixes => Image(prefixes));
 
-    private IEnumerable<byte[]> Accumulative()
+    /// <summary>
+    /// The choices behind <see cref="Images"/>: for each image, one prefix length per pending line (pass it to
+    /// <see cref="Image"/>). Each array is fresh.
+    /// </summary>
+    /// <param name="engine">Which images.</param>
+    /// <param name="sample">As for <see cref="Images"/>.</param>
+    /// <param name="seed">As for <see cref="Images"/>.</param>
+    /// <returns>The prefix vectors, in the engine's order.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="CrashEngine.Full"/> would exceed <paramref name="sample"/> images.</exception>
+    public IEnumerable<int[]> Choices(CrashEngine engine, int sample = 100_000, int seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sample);
+        return engine switch
+        {
+            CrashEngine.NoReorder => [PendingLines.Select(l => l.Units.Count).ToArray()],
+            CrashEngine.Accumulative => Accumulative(),
+            CrashEngine.Full => Full(sample),
+            CrashEngine.Random => RandomChoices(sample, seed),
+            CrashEngine.Auto => FullImageCount <= sample ? Full(sample) : RandomChoices(sample, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(engine)),
+        };
+    }
+
+    private IEnumerable<int[]> Accumulative()
     {
         // All pending units in program order; after each, the image with exactly those persisted.
         var order = PendingLines
@@ -77,25 +94,30 @@ public sealed class CrashState
             .OrderBy(x => x.Sequence).ThenBy(x => x.Line).ThenBy(x => x.Index)
             .ToArray();
         var prefixes = new int[PendingLines.Count];
-        yield return Image(prefixes);
+        yield return (int[])prefixes.Clone();
         foreach (var (_, line, _) in order)
         {
             prefixes[line]++;
-            yield return Image(prefixes);
+            yield return (int[])prefixes.Clone();
         }
     }
 
-    private IEnumerable<byte[]> Full(int limit)
+    private IEnumerable<int[]> Full(int limit)
     {
         if (FullImageCount > limit)
         {
-            throw new InvalidOperationException($"{FullImageCount:g3} crash images exceed the limit of {limit}; use CrashEngine.Random.");
+            throw new InvalidOperationException($"{FullImageCount:g3} crash images exceed the limit of {limit}; use CrashEngine.Auto or CrashEngine.Random.");
         }
 
+        return FullUnchecked();
+    }
+
+    private IEnumerable<int[]> FullUnchecked()
+    {
         var prefixes = new int[PendingLines.Count];
         while (true)
         {
-            yield return Image(prefixes);
+            yield return (int[])prefixes.Clone();
             int i = 0;
             while (i < prefixes.Length && prefixes[i] == PendingLines[i].Units.Count)
             {
@@ -111,18 +133,18 @@ public sealed class CrashState
         }
     }
 
-    private IEnumerable<byte[]> RandomImages(int count, int seed)
+    private IEnumerable<int[]> RandomChoices(int count, int seed)
     {
         var random = new Random(seed);
-        var prefixes = new int[PendingLines.Count];
         for (int n = 0; n < count; n++)
         {
+            var prefixes = new int[PendingLines.Count];
             for (int i = 0; i < prefixes.Length; i++)
             {
                 prefixes[i] = random.Next(PendingLines[i].Units.Count + 1);
             }
 
-            yield return Image(prefixes);
+            yield return prefixes;
         }
     }
 }

@@ -5,18 +5,33 @@ namespace Pmem.Simulation;
 
 /// <summary>
 /// A simulated persistent-memory device that records every store, flush and fence and can say which memory images a
-/// power failure could leave at any point of the run (see <see cref="CrashState"/>). Nothing is ever persistent
-/// for real: this is for testing recovery code.
+/// power failure could leave at any point of the run (see <see cref="CrashState"/>, <see cref="CrashImages"/>).
+/// Nothing is ever persistent for real: this is for testing recovery code.
 /// </summary>
 /// <remarks>
 /// <para>The model is pmemcheck's: a store is DIRTY until a flush of its cache line, FLUSHED until the next fence, then
-/// PERSISTED; a non-temporal store is FLUSHED at once; msync persists whole pages immediately.</para>
+/// PERSISTED; a non-temporal store is FLUSHED at once (and, as on x86, it first writes back what is pending in its
+/// line); msync persists whole 4 KiB pages immediately.</para>
 /// <para>What may survive a crash: everything PERSISTED, plus, independently for each 64-byte line, any prefix (in
 /// program order) of the line's other stores. Stores are cut into units: an aligned 8-byte word written whole is one
 /// unit (8-byte stores are atomic); every other byte is its own unit (nothing else is atomic), in ascending address
 /// order within its store. The model does not produce images in which bytes of one store within one line persist
 /// out of that order.</para>
+/// <para>C# code tests its crash consistency by writing through <see cref="IPmemTarget"/> (which
+/// <see cref="PmemMapping"/> implements too): run it once on a simulator, then check every image of
+/// <see cref="CrashImages"/> with the recovery code. F# plans run here with <c>Durable.commit</c> or
+/// <c>Durable.simulate</c>. Not thread-safe: one run, one thread.</para>
 /// </remarks>
+/// <example><code lang="C#">
+/// var device = new PmemSimulator(4096);
+/// PmemRedoLog.Commit(device, RedoLogRegion.AtEnd(4096, 1024), [(0L, payload)]);
+/// foreach (CrashImage crash in device.CrashImages(CrashEngine.Auto, sample: 256))
+/// {
+///     var after = new PmemSimulator(crash.Image);
+///     PmemRedoLog.Recover(after, RedoLogRegion.AtEnd(4096, 1024));
+///     // after.CurrentImage() holds the old or the new payload
+/// }
+/// </code></example>
 public sealed class PmemSimulator : IPmemTarget
 {
     internal const int LineSize = 64;
@@ -56,6 +71,48 @@ public sealed class PmemSimulator : IPmemTarget
 
     /// <summary>The state after all events so far: what is persistent and what may or may not be.</summary>
     public CrashState CrashState => _state.Snapshot(_events.Count);
+
+    /// <summary>A copy of the image the device started with (the state before the first event).</summary>
+    /// <returns>The initial image.</returns>
+    public byte[] InitialImage() => (byte[])_initial.Clone();
+
+    /// <summary>
+    /// The crash state at every point of the run so far: after 0 events (the initial image), after 1, …, after all
+    /// of <see cref="Events"/>, replaying the run once. Each state is independent of later events.
+    /// </summary>
+    /// <returns><see cref="Events"/>.Count + 1 states, in order.</returns>
+    public IEnumerable<CrashState> CrashStates()
+    {
+        PmemEvent[] events = [.. _events];
+        var replay = new SimulatedState(_initial);
+        yield return replay.Snapshot(0);
+        for (int i = 0; i < events.Length; i++)
+        {
+            replay.Apply(events[i], i);
+            yield return replay.Snapshot(i + 1);
+        }
+    }
+
+    /// <summary>
+    /// The crash images <paramref name="engine"/> selects at every point of the run so far (see
+    /// <see cref="CrashStates"/>): enumerate small runs with <see cref="CrashEngine.Full"/>, sample large ones with
+    /// <see cref="CrashEngine.Auto"/> or <see cref="CrashEngine.Random"/>.
+    /// </summary>
+    /// <param name="engine">Which images at each point.</param>
+    /// <param name="sample">Per point: the sample size for Random and Auto, the limit for Full.</param>
+    /// <param name="seed">The random seed (point <c>k</c> uses <c>seed + k</c>).</param>
+    /// <returns>The images, crash point by crash point.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="CrashEngine.Full"/> would exceed <paramref name="sample"/> images at some point.</exception>
+    public IEnumerable<CrashImage> CrashImages(CrashEngine engine = CrashEngine.Auto, int sample = 1000, int seed = 0)
+    {
+        foreach (CrashState state in CrashStates())
+        {
+            foreach (int[] prefixes in state.Choices(engine, sample, unchecked(seed + state.EventCount)))
+            {
+                yield return new CrashImage(state, prefixes);
+            }
+        }
+    }
 
     /// <summary>Replays the first <paramref name="eventCount"/> events from the initial image: the crash state at that point of the run.</summary>
     /// <param name="eventCount">0 to <see cref="Events"/>.Count.</param>
@@ -165,6 +222,10 @@ public sealed class PmemSimulator : IPmemTarget
         bytes.AsSpan().Fill(value);
         Copy(offset, bytes, flags);
     }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"simulated pmem device: {Length} bytes, {_events.Count} events, {_state.PendingLineCount} lines pending";
 
     private void Record(PmemEvent e)
     {

@@ -70,6 +70,8 @@ internal sealed class SimulatedState
         }
     }
 
+    internal int PendingLineCount => _lines.Count;
+
     internal CrashState Snapshot(int eventCount) =>
         new(
             (byte[])_persisted.Clone(),

@@ -1,0 +1,6 @@
+namespace Pmem.Hedgehog
+
+[<RequireQualifiedAccess>]
+type CrashSearch =
+    | Generated
+    | Exhaustive of sample: int
