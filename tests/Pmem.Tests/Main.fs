@@ -3,7 +3,7 @@ module Pmem.Tests.Main
 open Expecto
 open Expecto.Impl
 
-let allTests = testList "Pmem" []
+let allTests = testList "Pmem" [ CopyTests.tests; CopyDispatchTests.tests; CopyAtomicityTests.tests; CopyLibpmemTests.tests; CopyApiTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =
