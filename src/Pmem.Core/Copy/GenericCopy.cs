@@ -19,6 +19,7 @@ namespace Pmem;
 internal static unsafe class GenericCopy
 {
     /// <summary>Copies <paramref name="length"/> bytes; the ranges may overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Move(byte* dest, byte* src, nuint length)
     {
         if ((nuint)dest - (nuint)src >= length)
@@ -32,6 +33,7 @@ internal static unsafe class GenericCopy
     }
 
     /// <summary>Fills <paramref name="length"/> bytes with <paramref name="value"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Fill(byte* dest, byte value, nuint length)
     {
         nuint head = Math.Min((0 - (nuint)dest) & 7, length);
@@ -71,6 +73,7 @@ internal static unsafe class GenericCopy
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(byte* dest, byte* src, nuint length)
     {
         nuint head = Math.Min((0 - (nuint)dest) & 7, length);
@@ -104,6 +107,7 @@ internal static unsafe class GenericCopy
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward(byte* dest, byte* src, nuint length)
     {
         dest += length;

@@ -24,10 +24,13 @@ internal static unsafe class NonTemporalFill
     /// <param name="value">The byte to store.</param>
     /// <param name="length">Bytes to fill.</param>
     /// <param name="flush">Flushes the head and tail lines; null when flushes are off (eADR).</param>
-    /// <param name="wcBarrier">Fence every <see cref="NonTemporalMove.WcBarrierBytes"/> of the body.</param>
-    internal static void Fill<TLine>(byte* dest, byte value, nuint length, FlushStub flush, bool wcBarrier)
+    /// <param name="wcBarrier">Fence every <see cref="NonTemporalMove.WcBarrierBytes"/> of the body (only honoured by widths that take the workaround).</param>
+    /// <returns>The width that ran.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static CopyIsa Fill<TLine>(byte* dest, byte value, nuint length, FlushStub flush, bool wcBarrier)
         where TLine : struct, IVectorLine<TLine>
     {
+        wcBarrier &= TLine.HonoursWcWorkaround;
         nuint head = (0 - (nuint)dest) & 63;
         if (head != 0)
         {
@@ -87,6 +90,8 @@ internal static unsafe class NonTemporalFill
         {
             Tail<TLine>(dest, value, length, flush);
         }
+
+        return TLine.Isa;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,6 +104,7 @@ internal static unsafe class NonTemporalFill
         TLine.StoreAlignedNonTemporal(line, dest + 192);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tail<TLine>(byte* dest, byte value, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {

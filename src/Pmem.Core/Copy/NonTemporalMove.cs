@@ -47,10 +47,13 @@ internal static unsafe class NonTemporalMove
     /// <param name="src">Source.</param>
     /// <param name="length">Bytes to copy.</param>
     /// <param name="flush">Flushes the head and tail lines; null when flushes are off (eADR).</param>
-    /// <param name="wcBarrier">Fence every <see cref="WcBarrierBytes"/> of the body.</param>
-    internal static void Move<TLine>(byte* dest, byte* src, nuint length, FlushStub flush, bool wcBarrier)
+    /// <param name="wcBarrier">Fence every <see cref="WcBarrierBytes"/> of the body (only honoured by widths that take the workaround).</param>
+    /// <returns>The width that ran.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static CopyIsa Move<TLine>(byte* dest, byte* src, nuint length, FlushStub flush, bool wcBarrier)
         where TLine : struct, IVectorLine<TLine>
     {
+        wcBarrier &= TLine.HonoursWcWorkaround;
         if ((nuint)dest - (nuint)src >= length)
         {
             Forward<TLine>(dest, src, length, flush, wcBarrier);
@@ -59,8 +62,11 @@ internal static unsafe class NonTemporalMove
         {
             Backward<TLine>(dest, src, length, flush, wcBarrier);
         }
+
+        return TLine.Isa;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Forward<TLine>(byte* dest, byte* src, nuint length, FlushStub flush, bool wcBarrier)
         where TLine : struct, IVectorLine<TLine>
     {
@@ -126,6 +132,7 @@ internal static unsafe class NonTemporalMove
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Backward<TLine>(byte* dest, byte* src, nuint length, FlushStub flush, bool wcBarrier)
         where TLine : struct, IVectorLine<TLine>
     {
@@ -217,6 +224,7 @@ internal static unsafe class NonTemporalMove
     }
 
     /// <summary>The last partial line, <paramref name="dest"/> 64-byte aligned (forward) or ending on a boundary (backward).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tail<TLine>(byte* dest, byte* src, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {

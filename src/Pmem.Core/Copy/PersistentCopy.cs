@@ -36,61 +36,99 @@ internal static unsafe class PersistentCopy
     }
 
     /// <summary>Copies <paramref name="length"/> bytes (overlap-safe) and persists them as <paramref name="flags"/> say.</summary>
+    /// <remarks>
+    /// Inlined into each caller, so that a caller's constant flags fold the decision down to a few compares; the
+    /// engine of the configured width is one call further.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static CopyRun Memmove(PersistenceConfig config, byte* dest, byte* src, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, dest == src);
-        CopyRun run = default;
-        if (path != CopyPath.None)
-        {
-            run = config.Isa switch
-            {
-                CopyIsa.Avx512F => MoveVector<VectorLine512>(config, path, dest, src, length),
-                CopyIsa.Avx => MoveVector<VectorLine256>(config, path, dest, src, length),
-                CopyIsa.Sse2 => MoveVector<VectorLine128>(config, path, dest, src, length),
-                _ => MoveScalar(config, path, dest, src, length),
-            };
-        }
-
+        CopyRun run = path == CopyPath.None ? default : Move(config, path, dest, src, length);
         DrainUnlessAsked(config, flags);
         return run;
     }
 
     /// <summary>Fills <paramref name="length"/> bytes with <paramref name="value"/> and persists them as <paramref name="flags"/> say.</summary>
+    /// <remarks>Inlined into each caller, as <see cref="Memmove"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static CopyRun Memset(PersistenceConfig config, byte* dest, byte value, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, sameAddress: false);
-        CopyRun run = default;
-        if (path != CopyPath.None)
-        {
-            run = config.Isa switch
-            {
-                CopyIsa.Avx512F => FillVector<VectorLine512>(config, path, dest, value, length),
-                CopyIsa.Avx => FillVector<VectorLine256>(config, path, dest, value, length),
-                CopyIsa.Sse2 => FillVector<VectorLine128>(config, path, dest, value, length),
-                _ => FillScalar(config, path, dest, value, length),
-            };
-        }
-
+        CopyRun run = path == CopyPath.None ? default : Fill(config, path, dest, value, length);
         DrainUnlessAsked(config, flags);
         return run;
     }
 
+    /// <summary>
+    /// Runs <paramref name="path"/> with the engine of the configured width, one call away: the non-temporal
+    /// routine (every default copy from the threshold up) goes straight to its loop, the others to the width's
+    /// routine table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    {
+        if (path == CopyPath.NonTemporalFlush)
+        {
+            var flush = config.FlushStub;
+            CopyIsa isa = config.Isa switch
+            {
+                CopyIsa.Avx512F => NonTemporalMove.Move<VectorLine512>(dest, src, length, flush, config.WcWorkaround),
+                CopyIsa.Avx => NonTemporalMove.Move<VectorLine256>(dest, src, length, flush, config.WcWorkaround),
+                _ => NonTemporalMove.Move<VectorLine128>(dest, src, length, flush, config.WcWorkaround),
+            };
+            FenceUnlessDrainDoes(config);
+            return new CopyRun(path, isa);
+        }
+
+        return config.Isa switch
+        {
+            CopyIsa.Avx512F => MoveVector<VectorLine512>(config, path, dest, src, length),
+            CopyIsa.Avx => MoveVector<VectorLine256>(config, path, dest, src, length),
+            CopyIsa.Sse2 => MoveVector<VectorLine128>(config, path, dest, src, length),
+            _ => MoveScalar(config, path, dest, src, length),
+        };
+    }
+
+    /// <summary>As <see cref="Move"/>, for fills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    {
+        if (path == CopyPath.NonTemporalFlush)
+        {
+            var flush = config.FlushStub;
+            CopyIsa isa = config.Isa switch
+            {
+                CopyIsa.Avx512F => NonTemporalFill.Fill<VectorLine512>(dest, value, length, flush, config.WcWorkaround),
+                CopyIsa.Avx => NonTemporalFill.Fill<VectorLine256>(dest, value, length, flush, config.WcWorkaround),
+                _ => NonTemporalFill.Fill<VectorLine128>(dest, value, length, flush, config.WcWorkaround),
+            };
+            FenceUnlessDrainDoes(config);
+            return new CopyRun(path, isa);
+        }
+
+        return config.Isa switch
+        {
+            CopyIsa.Avx512F => FillVector<VectorLine512>(config, path, dest, value, length),
+            CopyIsa.Avx => FillVector<VectorLine256>(config, path, dest, value, length),
+            CopyIsa.Sse2 => FillVector<VectorLine128>(config, path, dest, value, length),
+            _ => FillScalar(config, path, dest, value, length),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static CopyRun MoveVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
         switch (path)
         {
-            case CopyPath.NonTemporalFlush:
-                NonTemporalMove.Move<TLine>(dest, src, length, config.FlushStub, config.WcWorkaround && TLine.HonoursWcWorkaround);
-                FenceUnlessDrainDoes(config);
-                break;
             case CopyPath.TemporalFlush:
                 TemporalMove.MoveAndFlush<TLine>(dest, src, length, config.FlushStub);
                 break;
             case CopyPath.NonTemporalAutoFlush:
-                NonTemporalMove.Move<TLine>(dest, src, length, null, config.WcWorkaround && TLine.HonoursWcWorkaround);
+                NonTemporalMove.Move<TLine>(dest, src, length, null, config.WcWorkaround);
                 Sse.StoreFence();
                 break;
             case CopyPath.TemporalMsync:
@@ -98,7 +136,7 @@ internal static unsafe class PersistentCopy
                 PageFlush.Sync(dest, length);
                 break;
             default:
-                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "vector paths only");
+                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "the other vector paths are handled above");
                 TemporalMove.Move<TLine>(dest, src, length);
                 break;
         }
@@ -106,20 +144,17 @@ internal static unsafe class PersistentCopy
         return new CopyRun(path, TLine.Isa);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static CopyRun FillVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
         switch (path)
         {
-            case CopyPath.NonTemporalFlush:
-                NonTemporalFill.Fill<TLine>(dest, value, length, config.FlushStub, config.WcWorkaround && TLine.HonoursWcWorkaround);
-                FenceUnlessDrainDoes(config);
-                break;
             case CopyPath.TemporalFlush:
                 TemporalFill.FillAndFlush<TLine>(dest, value, length, config.FlushStub);
                 break;
             case CopyPath.NonTemporalAutoFlush:
-                NonTemporalFill.Fill<TLine>(dest, value, length, null, config.WcWorkaround && TLine.HonoursWcWorkaround);
+                NonTemporalFill.Fill<TLine>(dest, value, length, null, config.WcWorkaround);
                 Sse.StoreFence();
                 break;
             case CopyPath.TemporalMsync:
@@ -127,7 +162,7 @@ internal static unsafe class PersistentCopy
                 PageFlush.Sync(dest, length);
                 break;
             default:
-                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "vector paths only");
+                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "the other vector paths are handled above");
                 TemporalFill.Fill<TLine>(dest, value, length);
                 break;
         }
@@ -135,6 +170,7 @@ internal static unsafe class PersistentCopy
         return new CopyRun(path, TLine.Isa);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static CopyRun MoveScalar(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)
@@ -155,6 +191,7 @@ internal static unsafe class PersistentCopy
         return new CopyRun(path, CopyIsa.Generic);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static CopyRun FillScalar(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
     {
         if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)

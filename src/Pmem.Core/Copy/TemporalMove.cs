@@ -8,7 +8,7 @@ namespace Pmem;
 /// (libpmem's <c>memmove_mov_*</c>).
 /// </summary>
 /// <remarks>
-/// <para>Up to 64 bytes are written by <see cref="SmallStores"/> alone. Longer copies go forward or backward as
+/// <para>Less than 64 bytes are written by <see cref="SmallStores"/> alone. Longer copies go forward or backward as
 /// <see cref="NonTemporalMove"/> does: the partial line up to the destination's 64-byte boundary, whole lines with
 /// aligned vector stores (unaligned loads, four lines per step, all loads before the stores), then the last partial
 /// line. Aligned stores never split a line, and the direction and load-before-store order keep overlapping ranges
@@ -25,10 +25,11 @@ internal static unsafe class TemporalMove
     internal const nuint FlushChunk = 4096;
 
     /// <summary>Copies <paramref name="length"/> bytes with temporal stores; no flush.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Move<TLine>(byte* dest, byte* src, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
-        if (length <= 64)
+        if (length < 64)
         {
             SmallStores.Move<TLine>(dest, src, length);
         }
@@ -43,6 +44,7 @@ internal static unsafe class TemporalMove
     }
 
     /// <summary>Copies <paramref name="length"/> bytes with temporal stores and flushes every line written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void MoveAndFlush<TLine>(byte* dest, byte* src, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {
@@ -61,6 +63,7 @@ internal static unsafe class TemporalMove
     /// Chunks that end (going forward) or start (going backward) on a line boundary, processed in the copy's
     /// direction, so no chunk overwrites source bytes a later chunk still has to read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MoveAndFlushChunked<TLine>(byte* dest, byte* src, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {
