@@ -34,7 +34,11 @@ internal enum CopyPath : byte
     /// <summary><c>PMEM_NO_MOVNT=1</c> with <c>PMEM_F_MEM_NOFLUSH</c>: 8-byte scalar stores only.</summary>
     GenericNoFlush,
 
-    /// <summary><c>PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1</c>: the runtime's memmove or fill, then a flush (<c>memmove_nodrain_libc</c>).</summary>
+    /// <summary>
+    /// <c>PMEM_NO_MOVNT=1 PMEM_NO_GENERIC_MEMCPY=1</c>: the runtime's memmove or fill, then a flush
+    /// (<c>memmove_nodrain_libc</c>). The only path without the 8-byte store guarantee: the runtime does not promise
+    /// store widths, which is what asking for it means (as with libpmem's libc path).
+    /// </summary>
     Runtime,
 
     /// <summary>As <see cref="Runtime"/> with <c>PMEM_F_MEM_NOFLUSH</c>: no flush.</summary>
