@@ -77,6 +77,7 @@ internal static unsafe class PersistentCopy
     {
         if (path == CopyPath.NonTemporalFlush)
         {
+            Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
             var flush = config.FlushStub;
             CopyIsa isa = config.Isa switch
             {
@@ -103,6 +104,7 @@ internal static unsafe class PersistentCopy
     {
         if (path == CopyPath.NonTemporalFlush)
         {
+            Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
             var flush = config.FlushStub;
             CopyIsa isa = config.Isa switch
             {
