@@ -30,7 +30,11 @@ public static unsafe partial class PersistentMemory
     /// <param name="length">Bytes to copy.</param>
     /// <param name="flags">libpmem's <c>PMEM_F_MEM_*</c> flags.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* Memcpy(void* dest, void* src, nuint length, PmemCopyFlags flags) => Memmove(dest, src, length, flags);
+    public static void* Memcpy(void* dest, void* src, nuint length, PmemCopyFlags flags)
+    {
+        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, flags);
+        return dest;
+    }
 
     /// <summary>Fills <paramref name="length"/> bytes with <paramref name="value"/> and makes them durable as <paramref name="flags"/> say (<c>pmem_memset</c>).</summary>
     /// <remarks>Durability as for <see cref="Memmove"/>.</remarks>
@@ -48,30 +52,54 @@ public static unsafe partial class PersistentMemory
     /// <summary><see cref="Memmove"/> with no flags (<c>pmem_memmove_persist</c>): durable on return.</summary>
     /// <param name="dest">Destination.</param><param name="src">Source.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemmovePersist(void* dest, void* src, nuint length) => Memmove(dest, src, length, PmemCopyFlags.None);
+    public static void* MemmovePersist(void* dest, void* src, nuint length)
+    {
+        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
+        return dest;
+    }
 
     /// <summary><see cref="Memcpy"/> with no flags (<c>pmem_memcpy_persist</c>): durable on return.</summary>
     /// <param name="dest">Destination.</param><param name="src">Source.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemcpyPersist(void* dest, void* src, nuint length) => Memmove(dest, src, length, PmemCopyFlags.None);
+    public static void* MemcpyPersist(void* dest, void* src, nuint length)
+    {
+        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
+        return dest;
+    }
 
     /// <summary><see cref="Memset"/> with no flags (<c>pmem_memset_persist</c>): durable on return.</summary>
     /// <param name="dest">Destination.</param><param name="value">Byte value.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemsetPersist(void* dest, byte value, nuint length) => Memset(dest, value, length, PmemCopyFlags.None);
+    public static void* MemsetPersist(void* dest, byte value, nuint length)
+    {
+        PersistentCopy.Memset(PersistenceConfig.Current, (byte*)dest, value, length, PmemCopyFlags.None);
+        return dest;
+    }
 
     /// <summary><see cref="Memmove"/> with <see cref="PmemCopyFlags.NoDrain"/> (<c>pmem_memmove_nodrain</c>): durable after the next <see cref="Drain"/>.</summary>
     /// <param name="dest">Destination.</param><param name="src">Source.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemmoveNoDrain(void* dest, void* src, nuint length) => Memmove(dest, src, length, PmemCopyFlags.NoDrain);
+    public static void* MemmoveNoDrain(void* dest, void* src, nuint length)
+    {
+        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
+        return dest;
+    }
 
     /// <summary><see cref="Memcpy"/> with <see cref="PmemCopyFlags.NoDrain"/> (<c>pmem_memcpy_nodrain</c>): durable after the next <see cref="Drain"/>.</summary>
     /// <param name="dest">Destination.</param><param name="src">Source.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemcpyNoDrain(void* dest, void* src, nuint length) => Memmove(dest, src, length, PmemCopyFlags.NoDrain);
+    public static void* MemcpyNoDrain(void* dest, void* src, nuint length)
+    {
+        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
+        return dest;
+    }
 
     /// <summary><see cref="Memset"/> with <see cref="PmemCopyFlags.NoDrain"/> (<c>pmem_memset_nodrain</c>): durable after the next <see cref="Drain"/>.</summary>
     /// <param name="dest">Destination.</param><param name="value">Byte value.</param><param name="length">Bytes.</param>
     /// <returns><paramref name="dest"/>.</returns>
-    public static void* MemsetNoDrain(void* dest, byte value, nuint length) => Memset(dest, value, length, PmemCopyFlags.NoDrain);
+    public static void* MemsetNoDrain(void* dest, byte value, nuint length)
+    {
+        PersistentCopy.Memset(PersistenceConfig.Current, (byte*)dest, value, length, PmemCopyFlags.NoDrain);
+        return dest;
+    }
 }

@@ -17,6 +17,11 @@ let allTests =
           MappingTests.sequencedTests
           FlushTests.tests
           FlushTests.sequencedTests
+          CopyTests.tests
+          CopyDispatchTests.tests
+          CopyAtomicityTests.tests
+          CopyLibpmemTests.tests
+          CopyApiTests.tests
           SimulatorTests.tests
           PmemModuleTests.tests
           DurableBuilderTests.tests

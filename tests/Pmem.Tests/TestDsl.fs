@@ -1,7 +1,11 @@
 module Pmem.Tests.TestDsl
 
+#nowarn "9" // native pointers: the buffers below hand out raw addresses for the pointer-based APIs under test
+
 open System
 open System.IO
+open System.Runtime.InteropServices
+open Microsoft.FSharp.NativeInterop
 open Expecto
 open Hedgehog
 open Hedgehog.FSharp
@@ -70,3 +74,43 @@ let run (file: string) (args: string list) =
     let err = p.StandardError.ReadToEnd()
     p.WaitForExit()
     p.ExitCode, out.Result + err
+
+/// Native memory aligned to a page, freed on dispose: a stand-in for a mapping when only bytes matter.
+type NativeBuffer(size: int) =
+    let ptr = NativeMemory.AlignedAlloc(unativeint (max size 1), 4096un)
+    do NativeMemory.Clear(ptr, unativeint (max size 1))
+    member _.Size = size
+    member _.Address = NativePtr.ofVoidPtr<byte> ptr
+    member _.At(offset: int) = NativePtr.add (NativePtr.ofVoidPtr<byte> ptr) offset
+    member _.Span = Span<byte>(ptr, size)
+
+    interface IDisposable with
+        member _.Dispose() = NativeMemory.AlignedFree ptr
+
+/// <c>pages</c> read-write pages with a PROT_NONE page on each side: any access outside them faults.
+type GuardedRegion(pages: int) =
+    let page = Environment.SystemPageSize
+    let total = unativeint ((pages + 2) * page)
+    let baseAddr =
+        Pmem.Interop.Libc.mmap(
+            0n,
+            total,
+            Pmem.Interop.Libc.PROT_NONE,
+            Pmem.Interop.Libc.MAP_PRIVATE ||| Pmem.Interop.Libc.MAP_ANONYMOUS,
+            -1,
+            0L)
+    do
+        if baseAddr = Pmem.Interop.Libc.MAP_FAILED then
+            failwithf "mmap of a guarded region failed: errno %d" (Marshal.GetLastPInvokeError())
+        let rw = Pmem.Interop.Libc.PROT_READ ||| Pmem.Interop.Libc.PROT_WRITE
+        if Pmem.Interop.Libc.mprotect(baseAddr + nativeint page, unativeint (pages * page), rw) <> 0 then
+            failwithf "mprotect of a guarded region failed: errno %d" (Marshal.GetLastPInvokeError())
+    /// Bytes between the guards.
+    member _.Size = pages * page
+    /// First byte after the leading guard page.
+    member _.Start = NativePtr.ofNativeInt<byte> (baseAddr + nativeint page)
+    member this.At(offset: int) = NativePtr.add this.Start offset
+    member this.Span = Span<byte>(NativePtr.toVoidPtr this.Start, this.Size)
+
+    interface IDisposable with
+        member _.Dispose() = Pmem.Interop.Libc.munmap(baseAddr, total) |> ignore

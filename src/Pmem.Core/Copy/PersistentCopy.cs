@@ -1,12 +1,34 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Pmem;
 
 /// <summary>
-/// Persistent memmove and memset under a configuration: copy, then flush the destination unless
-/// <see cref="PmemCopyFlags.NoFlush"/>, then drain unless <see cref="PmemCopyFlags.NoDrain"/> or NoFlush.
+/// Persistent memmove and memset under a configuration (libpmem's <c>pmem_memmove</c> / <c>pmem_memset</c>):
+/// <see cref="CopyDecision"/> picks the routine, the engine of the configured width runs it, then the drain follows
+/// unless <see cref="PmemCopyFlags.NoDrain"/> or <see cref="PmemCopyFlags.NoFlush"/>.
 /// </summary>
+/// <remarks>
+/// <para>Engines: <see cref="NonTemporalMove"/>/<see cref="NonTemporalFill"/> and
+/// <see cref="TemporalMove"/>/<see cref="TemporalFill"/>, compiled once per width (<see cref="VectorLine512"/>,
+/// <see cref="VectorLine256"/>, <see cref="VectorLine128"/>), and <see cref="GenericCopy"/> for
+/// <c>PMEM_NO_MOVNT=1</c>. The width comes from <see cref="PersistenceConfig.Isa"/> (CPU and <c>PMEM_AVX</c>,
+/// <c>PMEM_AVX512F</c>).</para>
+/// <para>Fences, as libpmem: with CLWB or CLFLUSHOPT a non-temporal copy ends without SFENCE, because the drain
+/// that follows is one (and with <see cref="PmemCopyFlags.NoDrain"/> the caller's later drain is). With CLFLUSH
+/// only, the drain is empty (CLFLUSH orders itself), so the streaming stores get their own SFENCE at the end; and
+/// with flushes off (eADR) a non-temporal copy always ends with SFENCE.</para>
+/// <para>Every entry returns the <see cref="CopyRun"/> that executed, for tests; callers on the public surface
+/// discard it, which costs nothing.</para>
+/// <para>Code shape (measured against C libpmem, see the copy tests and the benchmarks): the decision is inlined into
+/// each public entry, so constant flags fold away; the engine of the configured width is one call away. The engine
+/// methods are <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimized at their first call,
+/// without a tier-0 phase, and without profile data that could mark a flush call site "rarely run" and so route it
+/// through the runtime's slow P/Invoke helper instead of the direct, GC-transition-free stub call.</para>
+/// </remarks>
 internal static unsafe class PersistentCopy
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -18,39 +40,193 @@ internal static unsafe class PersistentCopy
         }
     }
 
-    internal static void Memmove(PersistenceConfig config, byte* dest, byte* src, nuint length, PmemCopyFlags flags)
+    /// <summary>Copies <paramref name="length"/> bytes (overlap-safe) and persists them as <paramref name="flags"/> say.</summary>
+    /// <remarks>
+    /// Inlined into each caller, so that a caller's constant flags fold the decision down to a few compares; the
+    /// engine of the configured width is one call further.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static CopyRun Memmove(PersistenceConfig config, byte* dest, byte* src, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
-        if (length != 0 && dest != src)
-        {
-            Buffer.MemoryCopy(src, dest, length, length);
-            if ((flags & PmemCopyFlags.NoFlush) == 0)
-            {
-                Persistence.Flush(config, dest, length);
-            }
-        }
-
+        CopyPath path = CopyDecision.Choose(config, flags, length, dest == src);
+        CopyRun run = path == CopyPath.None ? default : Move(config, path, dest, src, length);
         DrainUnlessAsked(config, flags);
+        return run;
     }
 
-    internal static void Memset(PersistenceConfig config, byte* dest, byte value, nuint length, PmemCopyFlags flags)
+    /// <summary>Fills <paramref name="length"/> bytes with <paramref name="value"/> and persists them as <paramref name="flags"/> say.</summary>
+    /// <remarks>Inlined into each caller, as <see cref="Memmove"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static CopyRun Memset(PersistenceConfig config, byte* dest, byte value, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
-        if (length != 0)
-        {
-            new Span<byte>(dest, checked((int)Math.Min(length, int.MaxValue))).Fill(value);
-            for (nuint done = int.MaxValue; done < length; done += int.MaxValue)
-            {
-                new Span<byte>(dest + done, (int)Math.Min(length - done, int.MaxValue)).Fill(value);
-            }
+        CopyPath path = CopyDecision.Choose(config, flags, length, sameAddress: false);
+        CopyRun run = path == CopyPath.None ? default : Fill(config, path, dest, value, length);
+        DrainUnlessAsked(config, flags);
+        return run;
+    }
 
-            if ((flags & PmemCopyFlags.NoFlush) == 0)
+    /// <summary>
+    /// Runs <paramref name="path"/> with the engine of the configured width, one call away: the non-temporal
+    /// routine (every default copy from the threshold up) goes straight to its loop, the others to the width's
+    /// routine table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    {
+        if (path == CopyPath.NonTemporalFlush)
+        {
+            Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
+            var flush = config.FlushStub;
+            CopyIsa isa = config.Isa switch
             {
-                Persistence.Flush(config, dest, length);
-            }
+                CopyIsa.Avx512F => NonTemporalMove.Move<VectorLine512>(dest, src, length, flush, config.WcWorkaround),
+                CopyIsa.Avx => NonTemporalMove.Move<VectorLine256>(dest, src, length, flush, config.WcWorkaround),
+                _ => NonTemporalMove.Move<VectorLine128>(dest, src, length, flush, config.WcWorkaround),
+            };
+            FenceUnlessDrainDoes(config);
+            return new CopyRun(path, isa);
         }
 
-        DrainUnlessAsked(config, flags);
+        return config.Isa switch
+        {
+            CopyIsa.Avx512F => MoveVector<VectorLine512>(config, path, dest, src, length),
+            CopyIsa.Avx => MoveVector<VectorLine256>(config, path, dest, src, length),
+            CopyIsa.Sse2 => MoveVector<VectorLine128>(config, path, dest, src, length),
+            _ => MoveScalar(config, path, dest, src, length),
+        };
+    }
+
+    /// <summary>As <see cref="Move"/>, for fills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    {
+        if (path == CopyPath.NonTemporalFlush)
+        {
+            Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
+            var flush = config.FlushStub;
+            CopyIsa isa = config.Isa switch
+            {
+                CopyIsa.Avx512F => NonTemporalFill.Fill<VectorLine512>(dest, value, length, flush, config.WcWorkaround),
+                CopyIsa.Avx => NonTemporalFill.Fill<VectorLine256>(dest, value, length, flush, config.WcWorkaround),
+                _ => NonTemporalFill.Fill<VectorLine128>(dest, value, length, flush, config.WcWorkaround),
+            };
+            FenceUnlessDrainDoes(config);
+            return new CopyRun(path, isa);
+        }
+
+        return config.Isa switch
+        {
+            CopyIsa.Avx512F => FillVector<VectorLine512>(config, path, dest, value, length),
+            CopyIsa.Avx => FillVector<VectorLine256>(config, path, dest, value, length),
+            CopyIsa.Sse2 => FillVector<VectorLine128>(config, path, dest, value, length),
+            _ => FillScalar(config, path, dest, value, length),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun MoveVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+        where TLine : struct, IVectorLine<TLine>
+    {
+        switch (path)
+        {
+            case CopyPath.TemporalFlush:
+                TemporalMove.MoveAndFlush<TLine>(dest, src, length, config.FlushStub);
+                break;
+            case CopyPath.NonTemporalAutoFlush:
+                NonTemporalMove.Move<TLine>(dest, src, length, null, config.WcWorkaround);
+                Sse.StoreFence();
+                break;
+            case CopyPath.TemporalMsync:
+                TemporalMove.Move<TLine>(dest, src, length);
+                PageFlush.Sync(dest, length);
+                break;
+            default:
+                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "the other vector paths are handled above");
+                TemporalMove.Move<TLine>(dest, src, length);
+                break;
+        }
+
+        return new CopyRun(path, TLine.Isa);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun FillVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+        where TLine : struct, IVectorLine<TLine>
+    {
+        switch (path)
+        {
+            case CopyPath.TemporalFlush:
+                TemporalFill.FillAndFlush<TLine>(dest, value, length, config.FlushStub);
+                break;
+            case CopyPath.NonTemporalAutoFlush:
+                NonTemporalFill.Fill<TLine>(dest, value, length, null, config.WcWorkaround);
+                Sse.StoreFence();
+                break;
+            case CopyPath.TemporalMsync:
+                TemporalFill.Fill<TLine>(dest, value, length);
+                PageFlush.Sync(dest, length);
+                break;
+            default:
+                Debug.Assert(path is CopyPath.TemporalNoFlush or CopyPath.TemporalAutoFlush, "the other vector paths are handled above");
+                TemporalFill.Fill<TLine>(dest, value, length);
+                break;
+        }
+
+        return new CopyRun(path, TLine.Isa);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun MoveScalar(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    {
+        if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)
+        {
+            Buffer.MemoryCopy(src, dest, length, length);
+        }
+        else
+        {
+            Debug.Assert(path is CopyPath.Generic or CopyPath.GenericNoFlush, "scalar paths only");
+            GenericCopy.Move(dest, src, length);
+        }
+
+        if (path is CopyPath.Generic or CopyPath.Runtime)
+        {
+            Persistence.Flush(config, dest, length);
+        }
+
+        return new CopyRun(path, CopyIsa.Generic);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun FillScalar(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    {
+        if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)
+        {
+            NativeMemory.Fill(dest, length, value);
+        }
+        else
+        {
+            Debug.Assert(path is CopyPath.Generic or CopyPath.GenericNoFlush, "scalar paths only");
+            GenericCopy.Fill(dest, value, length);
+        }
+
+        if (path is CopyPath.Generic or CopyPath.Runtime)
+        {
+            Persistence.Flush(config, dest, length);
+        }
+
+        return new CopyRun(path, CopyIsa.Generic);
+    }
+
+    /// <summary>With CLFLUSH only the drain is empty, so non-temporal stores need a fence of their own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FenceUnlessDrainDoes(PersistenceConfig config)
+    {
+        if (!config.DrainFences)
+        {
+            Sse.StoreFence();
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

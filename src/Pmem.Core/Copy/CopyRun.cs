@@ -1,0 +1,6 @@
+namespace Pmem;
+
+/// <summary>What a persistent copy or fill actually executed: the routine and the vector width it ran with.</summary>
+/// <param name="Path">The routine.</param>
+/// <param name="Isa">The width of the engine that ran (<see cref="CopyIsa.Generic"/> for the scalar, runtime and empty paths).</param>
+internal readonly record struct CopyRun(CopyPath Path, CopyIsa Isa);
