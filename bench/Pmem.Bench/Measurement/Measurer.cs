@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace Pmem.Bench;
+
+/// <summary>
+/// The loop methodology, the same for every implementation: calibrate the batch length, warm up, then time
+/// <see cref="Rounds"/> batches each, round-robin (the starting implementation rotates every round), and keep
+/// every batch's ns per operation.
+/// </summary>
+internal sealed class Measurer(int rounds, TimeSpan batchTarget)
+{
+    private const long MaxOpsPerBatch = 10_000_000;
+
+    public int Rounds { get; } = rounds;
+
+    public TimeSpan BatchTarget { get; } = batchTarget;
+
+    /// <summary>
+    /// Runs every implementation of every operation kind a few dozen times on small and 1 MiB cells, with pauses, so
+    /// the JIT has promoted the loops and the Pmem methods they call to optimised code before anything is timed.
+    /// </summary>
+    public static void WarmUpJit(Workspace workspace, Registry registry, IReadOnlyList<Operation> operations)
+    {
+        for (int pass = 0; pass < 3; pass++)
+        {
+            foreach (Operation operation in operations)
+            {
+                foreach (long size in new[] { operation.Sizes[0], Math.Min(1L << 20, operation.Sizes[^1]) })
+                {
+                    Cell cell = workspace.CreateCell(operation, size);
+                    foreach (Registration r in registry.For(operation.Kind))
+                    {
+                        for (int call = 0; call < 40; call++)
+                        {
+                            r.Run(cell, size <= 4096 ? 16 : 1);
+                        }
+                    }
+
+                    workspace.Finished(cell);
+                }
+            }
+
+            Thread.Sleep(150);
+        }
+    }
+
+    public IReadOnlyList<Measurement> Measure(Cell cell, IReadOnlyList<Registration> registrations)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        int count = registrations.Count;
+        var opsPerBatch = new long[count];
+        for (int k = 0; k < count; k++)
+        {
+            opsPerBatch[k] = Calibrate(registrations[k], cell);
+        }
+
+        var samples = new List<double>[count];
+        var allocated = new long[count];
+        for (int k = 0; k < count; k++)
+        {
+            samples[k] = new List<double>(Rounds);
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int j = 0; j < count; j++)
+            {
+                int k = (round + j) % count;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                double seconds = Time(registrations[k], cell, opsPerBatch[k]);
+                allocated[k] += GC.GetAllocatedBytesForCurrentThread() - before;
+                samples[k].Add(seconds * 1e9 / opsPerBatch[k]);
+            }
+        }
+
+        var results = new List<Measurement>(count);
+        for (int k = 0; k < count; k++)
+        {
+            Registration r = registrations[k];
+            results.Add(new Measurement(
+                cell.Operation.Name,
+                (long)cell.Size,
+                r.Implementation,
+                r.Role,
+                samples[k],
+                opsPerBatch[k],
+                (double)allocated[k] / (Rounds * opsPerBatch[k])));
+        }
+
+        return results;
+    }
+
+    /// <summary>Picks the batch length that takes about <see cref="BatchTarget"/>; the batches it runs are the warm-up.</summary>
+    private long Calibrate(Registration registration, Cell cell)
+    {
+        long n = 1;
+        double seconds = Time(registration, cell, n);
+        for (int step = 0; step < 3; step++)
+        {
+            double perOp = Math.Max(seconds / n, 1e-10);
+            n = Math.Clamp((long)(BatchTarget.TotalSeconds / perOp), 1, MaxOpsPerBatch);
+            seconds = Time(registration, cell, n);
+        }
+
+        return n;
+    }
+
+    private static double Time(Registration registration, Cell cell, long n)
+    {
+        long start = Stopwatch.GetTimestamp();
+        registration.Run(cell, n);
+        long end = Stopwatch.GetTimestamp();
+        return (double)(end - start) / Stopwatch.Frequency;
+    }
+}

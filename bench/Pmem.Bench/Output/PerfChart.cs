@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ScottPlot;
+
+namespace Pmem.Bench;
+
+/// <summary>GB/s against size (log scale), one line per implementation, one panel per operation, drawn with ScottPlot.</summary>
+internal static class PerfChart
+{
+    private const int PanelWidth = 900;
+    private const int PanelHeight = 620;
+
+    public static void Write(ResultSet results, string path)
+    {
+        string[] operations = results.Rows
+            .Where(r => !r.Operation.StartsWith("scattered", StringComparison.Ordinal) && !r.Operation.StartsWith("msync", StringComparison.Ordinal))
+            .Select(r => r.Operation)
+            .Distinct()
+            .ToArray();
+        if (operations.Length == 0)
+        {
+            return;
+        }
+
+        // One colour per implementation across every panel.
+        var palette = new ScottPlot.Palettes.Category10();
+        Dictionary<string, Color> colours = results.Rows
+            .OrderBy(r => r.Role)
+            .Select(r => r.Implementation)
+            .Distinct()
+            .Select((name, i) => (name, colour: palette.GetColor(i)))
+            .ToDictionary(p => p.name, p => p.colour);
+
+        int columns = operations.Length == 1 ? 1 : 2;
+        int rows = (operations.Length + columns - 1) / columns;
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(operations.Length);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
+        for (int i = 0; i < operations.Length; i++)
+        {
+            Plot plot = multiplot.GetPlot(i);
+            ResultRow[] opRows = results.Rows.Where(r => r.Operation == operations[i]).ToArray();
+            foreach (var group in opRows.OrderBy(r => r.Role).GroupBy(r => r.Implementation))
+            {
+                ResultRow[] points = group.OrderBy(r => r.Size).ToArray();
+                var line = plot.Add.Scatter(
+                    points.Select(r => Math.Log2(r.Size)).ToArray(),
+                    points.Select(r => r.GigabytesPerSecond).ToArray(),
+                    colours[group.Key]);
+                line.LegendText = group.Key;
+                line.LineWidth = group.First().Role is Role.Pmem or Role.Baseline ? 3 : 1.5f;
+                line.MarkerSize = 6;
+                if (group.First().Role is Role.Ceiling or Role.Reference)
+                {
+                    line.LinePattern = LinePattern.Dashed;
+                }
+            }
+
+            long[] sizes = opRows.Select(r => r.Size).Distinct().Order().ToArray();
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                sizes.Select(s => Math.Log2(s)).ToArray(),
+                sizes.Select(Format.Size).ToArray());
+            plot.Axes.SetLimitsY(0, opRows.Max(r => r.GigabytesPerSecond) * 1.08);
+            plot.Title(operations[i]);
+            plot.XLabel("bytes per operation (log scale)");
+            plot.YLabel("GB/s (decimal)");
+            plot.ShowLegend(Alignment.UpperLeft);
+            plot.Legend.FontSize = 11;
+        }
+
+        multiplot.SavePng(path, PanelWidth * columns, PanelHeight * rows);
+    }
+}
