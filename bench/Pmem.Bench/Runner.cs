@@ -120,6 +120,7 @@ public static class Runner
             new("load before", loadBefore),
             new("load after", MachineInfo.LoadAverage()),
             new("duration", $"{clock.Elapsed.TotalSeconds:0} s"),
+            new("jit compilations during timed batches", measurer.JitCompilationsDuringTimedBatches.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         machine.AddRange(MachineInfo.Describe());
         string? libpmemVersion = PeerBuilder.DebianPackageVersion("libpmem1");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime;
 using System.Threading;
 
 namespace Pmem.Bench;
@@ -17,6 +18,9 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
     public int Rounds { get; } = rounds;
 
     public TimeSpan BatchTarget { get; } = batchTarget;
+
+    /// <summary>Methods the JIT compiled (any thread, e.g. tier-1 promotions) while timed batches ran: should stay near 0 after the warm-up.</summary>
+    public long JitCompilationsDuringTimedBatches { get; private set; }
 
     /// <summary>
     /// Runs every implementation of every operation kind a few dozen times on small and 1 MiB cells, with pauses, so
@@ -71,7 +75,9 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
             {
                 int k = (round + j) % count;
                 long before = GC.GetAllocatedBytesForCurrentThread();
+                long jitBefore = JitInfo.GetCompiledMethodCount();
                 double seconds = Time(registrations[k], cell, opsPerBatch[k]);
+                JitCompilationsDuringTimedBatches += JitInfo.GetCompiledMethodCount() - jitBefore;
                 allocated[k] += GC.GetAllocatedBytesForCurrentThread() - before;
                 samples[k].Add(seconds * 1e9 / opsPerBatch[k]);
             }

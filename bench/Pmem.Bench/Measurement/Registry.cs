@@ -30,7 +30,9 @@ internal sealed record Registration(string Implementation, Role Role, OperationK
 
 /// <summary>
 /// Every implementation of every operation. Adding an implementation is one <see cref="Add"/> call with a batch
-/// runner that loops over <c>count</c> operations (see <c>Implementations/</c>).
+/// runner that loops over <c>count</c> operations (see <c>Implementations/</c>): e.g. the F# commit registers
+/// <c>Add("Pmem F# commit", Role.Pmem, OperationKind.ScatteredWrites, …)</c> with a loop that commits a plan of
+/// <see cref="Cell.ScatterCount"/> 8-byte writes at <see cref="Cell.ScatterOffsets"/> per operation.
 /// </summary>
 internal sealed class Registry
 {

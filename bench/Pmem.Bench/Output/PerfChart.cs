@@ -11,7 +11,8 @@ internal static class PerfChart
     private const int PanelWidth = 900;
     private const int PanelHeight = 620;
 
-    public static void Write(ResultSet results, string path)
+    /// <summary>Draws the chart; returns false (and writes nothing) when no operation has a bandwidth curve.</summary>
+    public static bool Write(ResultSet results, string path)
     {
         string[] operations = results.Rows
             .Where(r => !r.Operation.StartsWith("scattered", StringComparison.Ordinal) && !r.Operation.StartsWith("msync", StringComparison.Ordinal))
@@ -20,7 +21,7 @@ internal static class PerfChart
             .ToArray();
         if (operations.Length == 0)
         {
-            return;
+            return false;
         }
 
         // One colour per implementation across every panel.
@@ -70,5 +71,6 @@ internal static class PerfChart
         }
 
         multiplot.SavePng(path, PanelWidth * columns, PanelHeight * rows);
+        return true;
     }
 }

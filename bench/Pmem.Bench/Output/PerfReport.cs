@@ -22,12 +22,12 @@ internal static class PerfReport
     {
         ResultSet results = ResultSet.Load(csvPath);
         Directory.CreateDirectory(docsDirectory);
-        PerfChart.Write(results, Path.Combine(docsDirectory, ChartFileName));
+        bool chart = PerfChart.Write(results, Path.Combine(docsDirectory, ChartFileName));
         string allocations = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csvPath))!, AllocationsFileName);
-        File.WriteAllText(Path.Combine(docsDirectory, "perf.md"), Render(results, docsDirectory, File.Exists(allocations) ? allocations : null));
+        File.WriteAllText(Path.Combine(docsDirectory, "perf.md"), Render(results, docsDirectory, File.Exists(allocations) ? allocations : null, chart));
     }
 
-    private static string Render(ResultSet results, string docsDirectory, string? allocationsCsv)
+    private static string Render(ResultSet results, string docsDirectory, string? allocationsCsv, bool chart)
     {
         var md = new StringBuilder();
         string csv = RelativeLink(docsDirectory, results.CsvPath);
@@ -47,8 +47,12 @@ internal static class PerfReport
         }
 
         WriteSummary(md, results, operations);
-        md.AppendLine($"![GB/s by size, log scale, per implementation]({ChartFileName})");
-        md.AppendLine();
+        if (chart)
+        {
+            md.AppendLine($"![GB/s by size, log scale, per implementation]({ChartFileName})");
+            md.AppendLine();
+        }
+
         WriteMethod(md, results);
         foreach (string operation in operations)
         {
@@ -129,7 +133,7 @@ internal static class PerfReport
             $"N is calibrated so a batch takes about {Value("batch target")}; the calibration batches are the warm-up (after a JIT warm-up of every implementation). " +
             $"Then {Value("rounds")} rounds: every implementation runs one timed batch per round, the order rotating each round. " +
             "A cell shows the median ns per operation of its batches and ±half the interquartile range, relative to the median.");
-        md.AppendLine($"- **Noise.** Load average (1, 5, 15 min) before the run: {Value("load before")}; after: {Value("load after")}. The run took {Value("duration")}. " +
+        md.AppendLine($"- **Noise.** Load average (1, 5, 15 min) before the run: {Value("load before")}; after: {Value("load after")}. The run took {Value("duration")}; methods JIT-compiled while timed batches ran: {Value("jit compilations during timed batches")}. " +
             "Other processes on a shared 2-vCPU guest move absolute numbers; same-round ratios are steadier.");
         md.AppendLine();
     }
