@@ -24,7 +24,7 @@ for (int i = 0; i < args.Length; i++)
         case "-h" or "--help":
             Console.WriteLine("Pmem.Bench [--quick] [--no-peer] [--filter TEXT] | --bdn | --report bench/results/NAME.csv");
             Console.WriteLine("  (default)  full run: every operation hot and cold, 21 rounds; writes bench/results/full.csv and docs/perf.md");
-            Console.WriteLine("  --quick    quick run (< 3 minutes): cold rows (+ hot persist), 7 rounds; writes bench/results/quick.csv and docs/perf.md");
+            Console.WriteLine("  --quick    quick run (< 3 minutes): cold rows (+ hot persist), 9 rounds; writes bench/results/quick.csv and docs/perf.md");
             Console.WriteLine("  --no-peer  run without the C peer (C libpmem called from C); the report says loudly that it is missing");
             Console.WriteLine("  --filter   only operations whose name contains TEXT (e.g. memcpy)");
             Console.WriteLine("  --bdn      BenchmarkDotNet MemoryDiagnoser over the hot paths; writes bench/results/allocations.csv");

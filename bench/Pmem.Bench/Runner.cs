@@ -90,7 +90,7 @@ public static class Runner
             .Where(o => options.Filter is null || o.Name.Contains(options.Filter, StringComparison.Ordinal))
             .ToList();
         var measurer = options.Quick
-            ? new Measurer(rounds: 7, batchTarget: TimeSpan.FromMilliseconds(2))
+            ? new Measurer(rounds: 9, batchTarget: TimeSpan.FromMilliseconds(2))
             : new Measurer(rounds: 21, batchTarget: TimeSpan.FromMilliseconds(8));
 
         log.WriteLine($"{options.RunName} run: {operations.Count} operations, {measurer.Rounds} rounds, batches of ~{measurer.BatchTarget.TotalMilliseconds} ms; warming up the JIT …");

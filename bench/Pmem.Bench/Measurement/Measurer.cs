@@ -105,6 +105,12 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
     {
         long n = 1;
         double seconds = Time(registration, cell, n);
+        if (seconds >= BatchTarget.TotalSeconds)
+        {
+            Time(registration, cell, n);
+            return n;
+        }
+
         for (int step = 0; step < 3; step++)
         {
             double perOp = Math.Max(seconds / n, 1e-10);
