@@ -94,7 +94,9 @@ public static class Runner
             : new Measurer(rounds: 21, batchTarget: TimeSpan.FromMilliseconds(8));
 
         log.WriteLine($"{options.RunName} run: {operations.Count} operations, {measurer.Rounds} rounds, batches of ~{measurer.BatchTarget.TotalMilliseconds} ms; warming up the JIT …");
+        var warmUpClock = Stopwatch.StartNew();
         Measurer.WarmUpJit(workspace, registry, operations);
+        log.WriteLine($"JIT warm-up took {warmUpClock.Elapsed.TotalSeconds:0.0} s.");
 
         var measurements = new List<Measurement>();
         foreach (Operation operation in operations)

@@ -19,42 +19,55 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
 
     public TimeSpan BatchTarget { get; } = batchTarget;
 
-    /// <summary>Methods the JIT compiled (any thread, e.g. tier-1 promotions) while timed batches ran: should stay near 0 after the warm-up.</summary>
+    /// <summary>
+    /// Methods the JIT compiled on any thread while timed batches ran. After the warm-up these are the harness's own
+    /// logging and statistics code being promoted in the background, not the measured loops; still, a background
+    /// compilation takes CPU time that a 2-core machine may miss.
+    /// </summary>
     public long JitCompilationsDuringTimedBatches { get; private set; }
 
     /// <summary>
-    /// Runs every implementation of every operation kind a few dozen times on small and 1 MiB cells, with pauses, so
-    /// the JIT has promoted the loops and the Pmem methods they call to optimised code before anything is timed.
+    /// Calls every implementation of every operation kind 60 times on a small and a 1 MiB cell, and runs the
+    /// measuring code itself on them, four times with pauses: the runtime starts counting calls only once no new
+    /// method has been compiled for a while, and promotes a method after 30 counted calls, so by the end the
+    /// loops, the Pmem methods they call and this harness run optimised code. The results are thrown away.
     /// </summary>
     public static void WarmUpJit(Workspace workspace, Registry registry, IReadOnlyList<Operation> operations)
     {
-        for (int pass = 0; pass < 3; pass++)
+        var warmUp = new Measurer(rounds: 3, batchTarget: TimeSpan.FromMilliseconds(0.2));
+        for (int pass = 0; pass < 4; pass++)
         {
             foreach (Operation operation in operations)
             {
+                IReadOnlyList<Registration> registrations = registry.For(operation.Kind);
                 foreach (long size in new[] { operation.Sizes[0], Math.Min(1L << 20, operation.Sizes[^1]) })
                 {
                     Cell cell = workspace.CreateCell(operation, size);
-                    foreach (Registration r in registry.For(operation.Kind))
+                    foreach (Registration r in registrations)
                     {
-                        for (int call = 0; call < 40; call++)
+                        for (int call = 0; call < 60; call++)
                         {
-                            r.Run(cell, size <= 4096 ? 16 : 1);
+                            r.Run(cell, 1);
                         }
                     }
 
+                    warmUp.Measure(cell, registrations, collect: false);
                     workspace.Finished(cell);
                 }
             }
 
-            Thread.Sleep(150);
+            Thread.Sleep(200);
         }
     }
 
-    public IReadOnlyList<Measurement> Measure(Cell cell, IReadOnlyList<Registration> registrations)
+    public IReadOnlyList<Measurement> Measure(Cell cell, IReadOnlyList<Registration> registrations, bool collect = true)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        if (collect)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
         int count = registrations.Count;
         var opsPerBatch = new long[count];
         for (int k = 0; k < count; k++)

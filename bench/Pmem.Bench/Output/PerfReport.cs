@@ -133,7 +133,7 @@ internal static class PerfReport
             $"N is calibrated so a batch takes about {Value("batch target")}; the calibration batches are the warm-up (after a JIT warm-up of every implementation). " +
             $"Then {Value("rounds")} rounds: every implementation runs one timed batch per round, the order rotating each round. " +
             "A cell shows the median ns per operation of its batches and ±half the interquartile range, relative to the median.");
-        md.AppendLine($"- **Noise.** Load average (1, 5, 15 min) before the run: {Value("load before")}; after: {Value("load after")}. The run took {Value("duration")}; methods JIT-compiled while timed batches ran: {Value("jit compilations during timed batches")}. " +
+        md.AppendLine($"- **Noise.** Load average (1, 5, 15 min) before the run: {Value("load before")}; after: {Value("load after")}. The run took {Value("duration")}; methods the JIT compiled in the background while timed batches ran (the harness's own logging and statistics; the measured loops are promoted during the warm-up): {Value("jit compilations during timed batches")}. " +
             "Other processes on a shared 2-vCPU guest move absolute numbers; same-round ratios are steadier.");
         md.AppendLine();
     }
