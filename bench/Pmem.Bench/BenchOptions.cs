@@ -25,7 +25,7 @@ public sealed record BenchOptions
     public required string PeerBuildDirectory { get; init; }
 
     /// <summary>The command line that produced the run, quoted in the report.</summary>
-    public string CommandLine { get; init; } = "dotnet fsi build.fsx -t Bench";
+    public string CommandLine { get; init; } = "Pmem.Bench";
 
     /// <summary>Progress and diagnostics.</summary>
     public TextWriter Log { get; init; } = Console.Out;
@@ -43,7 +43,7 @@ public sealed record BenchOptions
         ResultsDirectory = Path.Combine(repositoryRoot, "bench", "results"),
         DocsDirectory = Path.Combine(repositoryRoot, "docs"),
         PeerBuildDirectory = Path.Combine(repositoryRoot, "bench", "peer", "obj"),
-        CommandLine = "dotnet fsi build.fsx -t Bench" + (quick ? " -- --quick" : ""),
+        CommandLine = "Pmem.Bench" + (quick ? " --quick" : ""),
     };
 
     /// <summary>The nearest directory at or above <paramref name="start"/> that holds <c>Pmem.sln</c>, or <see langword="null"/>.</summary>

@@ -36,7 +36,12 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-BenchOptions options = BenchOptions.ForRepository(root, quick) with { NoPeer = noPeer, Filter = filter };
+BenchOptions options = BenchOptions.ForRepository(root, quick) with
+{
+    NoPeer = noPeer,
+    Filter = filter,
+    CommandLine = string.Join(' ', ["Pmem.Bench", .. args]),
+};
 if (report is not null)
 {
     Runner.WriteReport(Path.GetFullPath(report), options.DocsDirectory!);

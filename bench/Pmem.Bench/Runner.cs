@@ -26,6 +26,7 @@ public static class Runner
         TextWriter log = options.Log;
         string loadBefore = MachineInfo.LoadAverage();
         var clock = Stopwatch.StartNew();
+        CpuUsage cpu = CpuUsage.Start();
 
         // libpmem reads its environment when it is loaded: set the C environment before anything loads it.
         Libc.setenv("PMEM_IS_PMEM_FORCE", "1", 1);
@@ -122,6 +123,7 @@ public static class Runner
             new("load before", loadBefore),
             new("load after", MachineInfo.LoadAverage()),
             new("duration", $"{clock.Elapsed.TotalSeconds:0} s"),
+            new("cpu use during the run", cpu.Describe()),
             new("jit compilations during timed batches", measurer.JitCompilationsDuringTimedBatches.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         machine.AddRange(MachineInfo.Describe());
