@@ -38,12 +38,19 @@ internal static unsafe class Loop
     }
 
     /// <summary>Writes one byte in each 64-byte line of the range, so every line a persist writes back is dirty.</summary>
+    /// <remarks>
+    /// Written with temporaries that die at the end of the loop: with the caller's values (live across the flush
+    /// call that follows) as loop variables, the JIT kept them on the stack and stored one of them on every
+    /// iteration, which doubled the stores in flight and made a 4 KiB persist 1.9× slower than the same C loop.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DirtyLines(byte* d, nuint length, long i)
     {
-        for (nuint j = 0; j < length; j += 64)
+        byte value = (byte)i;
+        byte* end = d + length;
+        for (byte* p = d; p < end; p += 64)
         {
-            d[j] = (byte)i;
+            *p = value;
         }
     }
 }

@@ -24,13 +24,13 @@ internal static class PerfChart
             return false;
         }
 
-        // One colour per implementation across every panel.
-        var palette = new ScottPlot.Palettes.Category10();
+        // One colour per implementation across every panel (Category20 pairs dark and light shades: take the dark ones first).
+        var palette = new ScottPlot.Palettes.Category20();
         Dictionary<string, Color> colours = results.Rows
             .OrderBy(r => r.Role)
             .Select(r => r.Implementation)
             .Distinct()
-            .Select((name, i) => (name, colour: palette.GetColor(i)))
+            .Select((name, i) => (name, colour: palette.GetColor(i < 10 ? 2 * i : 2 * (i - 10) + 1)))
             .ToDictionary(p => p.name, p => p.colour);
 
         int columns = operations.Length == 1 ? 1 : 2;
@@ -62,8 +62,9 @@ internal static class PerfChart
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 sizes.Select(s => Math.Log2(s)).ToArray(),
                 sizes.Select(Format.Size).ToArray());
-            plot.Axes.SetLimitsY(0, opRows.Max(r => r.GigabytesPerSecond) * 1.08);
-            plot.Title(operations[i]);
+            // Scaled to the durable implementations: references (dashed) that make nothing durable may leave the top.
+            plot.Axes.SetLimitsY(0, opRows.Where(r => r.Role != Role.Reference).Max(r => r.GigabytesPerSecond) * 1.12);
+            plot.Title(operations[i] + " (dashed: ceilings and references, which may leave the top)");
             plot.XLabel("bytes per operation (log scale)");
             plot.YLabel("GB/s (decimal)");
             plot.ShowLegend(Alignment.UpperLeft);
