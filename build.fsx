@@ -24,10 +24,11 @@ let dotnet (arguments: string list) =
     if result.ExitCode <> 0 then
         failwithf "dotnet %s failed with exit code %d" (String.Join(" ", arguments)) result.ExitCode
 
-/// Arguments after "--" on the command line go to the program a target runs.
+/// Arguments after the target's name go to the program the target runs. `dotnet fsi` removes the "--" of
+/// `dotnet fsi build.fsx -t Bench -- --quick` itself, so the separator cannot be searched for.
 let passThrough =
-    match List.tryFindIndex ((=) "--") args with
-    | Some i -> List.skip (i + 1) args
+    match List.tryFindIndex (fun a -> a = "-t" || a = "--target") args with
+    | Some i -> args |> List.skip (i + 2) |> List.filter ((<>) "--")
     | None -> []
 
 let runProject project (programArgs: string list) =
@@ -85,11 +86,16 @@ Target.create "Pack" (fun _ ->
     for project in packable do
         dotnet [ "pack"; project; "-c"; configuration; "--no-build"; "-o"; "artifacts" ])
 
+// Side-by-side benchmarks vs C libpmem (its C peer is compiled by the bench with gcc; it says how to install
+// what is missing). "-- --quick" for the < 3 minute run, "-- --bdn" for the allocation check, "-- --help" for the rest.
+Target.create "Bench" (fun _ -> runProject "bench/Pmem.Bench" passThrough)
+
 Target.create "Default" ignore
 
 "Build" ==> "Test" ==> "Default"
 "Build" ==> "Demo"
 "Build" ==> "Pack"
+"Build" ==> "Bench"
 "Build" ==> "Soak"
 
 Target.runOrDefaultWithArguments "Default"

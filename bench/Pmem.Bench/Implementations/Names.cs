@@ -1,0 +1,18 @@
+namespace Pmem.Bench;
+
+/// <summary>Implementation names as they appear in the CSV, the report and the chart.</summary>
+internal static class Names
+{
+    public const string PmemCSharp = "Pmem C#";
+    public const string PmemMapping = "Pmem C# (PmemMapping)";
+    public const string PmemFlushEach = "Pmem C# (flush each + one drain)";
+    public const string CLoop = "C libpmem (C loop)";
+    public const string CLoopFlushEach = "C libpmem (C loop, flush each + one drain)";
+    public const string PInvoke = "C libpmem (P/Invoke)";
+    public const string MemoryMapped = "MemoryMappedViewAccessor.Flush";
+    public const string BufferCopy = "Buffer.MemoryCopy (no durability)";
+    public const string SpanFill = "Span.Fill (no durability)";
+    public const string NtStoreC = "NT store ceiling (C)";
+    public const string NtCopyC = "NT copy ceiling (C)";
+    public const string NtStoreCSharp = "NT store ceiling (C#)";
+}
