@@ -89,6 +89,32 @@ let private sweepOverlaps (v: Variant) =
                 rig.Move(config, flags, src, dest, length)
                 |> expectSame (fun () -> $"{v.Name} {name}: move of {length} B by {distance} (src {src})")
 
+/// Runs of 0..40 whole lines (every combination of the 16-, 8-, 4-, 2- and 1-line blocks of the line loops), bare
+/// or with a partial line after them.
+let private blockLengths = [ for lines in 0..40 do for tail in [ 0; 8; 37 ] -> lines * 64 + tail ]
+
+/// Overlaps shorter than, equal to and longer than one line, and inside and just around one 16-line block.
+let private blockDistances = [ 64; 200; 1000; 1024; 1025 ] |> List.collect (fun d -> [ d; -d ])
+
+let private sweepBlocks (v: Variant) =
+    let config = configFor v
+    use rig = new MoveRig(41 * 64 + 64)
+    use overlap = new OverlapRig(8 * 1024)
+
+    for name, flags in pathFlags do
+        for length in blockLengths do
+            for dm in [ 0; 8; 63 ] do
+                rig.Copy(config, flags, dm, (dm * 3 + 5) % 64, length)
+                |> expectSame (fun () -> $"{v.Name} {name}: copy of {length} B, dest+{dm}")
+
+                rig.Fill(config, flags, dm, 0x5Auy, length)
+                |> expectSame (fun () -> $"{v.Name} {name}: fill of {length} B, dest+{dm}")
+
+            for distance in blockDistances do
+                let src = 2048 + length % 64
+                overlap.Move(config, flags, src, src + distance, length)
+                |> expectSame (fun () -> $"{v.Name} {name}: move of {length} B by {distance}")
+
 /// Destination and source each between PROT_NONE pages: a store (or load) outside them faults. Inside, the
 /// bytes around the destination are checked to be untouched.
 let private guardPages (v: Variant) =
@@ -205,5 +231,6 @@ let tests =
               sweepFills v)
           forEach "write-combining loop on and off: lengths 700..900 and 1530..1600 × every destination misalignment" wcVariants sweepWcLoop
           forEach "overlapping moves both directions, distances 1..130 and beyond, each routine" vectorAndScalar sweepOverlaps
+          forEach "line blocks: runs of 0..40 lines (+ 0, 8, 37 bytes) copied, filled and moved by 64..1025 both ways" vectorAndScalar sweepBlocks
           forEach "guard pages: nothing is read or written outside the ranges" (vectorAndScalar @ [ variant Avx512 AutoFlush ]) guardPages
           generatedTests ]

@@ -19,6 +19,12 @@ internal unsafe interface IVectorLine<TSelf>
     /// </summary>
     static abstract bool HonoursWcWorkaround { get; }
 
+    /// <summary>
+    /// How many lines a copy block of <see cref="LineBlocks"/> holds in registers in a long run: 8 when a line is one
+    /// of 32 registers (AVX-512), 4 otherwise. <see cref="LineBlocks"/> says why.
+    /// </summary>
+    static abstract int BlockLines { get; }
+
     /// <summary>Whether 32-byte vectors may be used for the sub-line pieces (false on the SSE2 path).</summary>
     static abstract bool Has256BitVectors { get; }
 

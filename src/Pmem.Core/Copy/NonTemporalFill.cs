@@ -13,8 +13,9 @@ namespace Pmem;
 /// </summary>
 /// <remarks>
 /// The shape and its reasons are those of <see cref="NonTemporalMove"/>: a temporal head up to the next 64-byte
-/// boundary (flushed), aligned streaming stores of whole lines four at a time (fenced every 12 lines on the SSE2 and
-/// AVX paths when the write-combining workaround is on), and a tail that is one streaming store when it is exactly
+/// boundary (flushed), aligned streaming stores of whole lines by <see cref="LineBlocks.Fill"/> with
+/// <see cref="NonTemporalLineStore"/> (fenced every 12 lines on the SSE2 and AVX paths when the write-combining
+/// workaround is on), and a tail that is one streaming store when it is exactly
 /// 4, 8, 16 or 32 bytes, else temporal stores and a flush. The 8-byte store guarantee holds for the same reasons.
 /// </remarks>
 internal static unsafe class NonTemporalFill
@@ -50,11 +51,7 @@ internal static unsafe class NonTemporalFill
         {
             while (length >= NonTemporalMove.WcBarrierBytes)
             {
-                for (nuint i = 0; i < NonTemporalMove.WcBarrierBytes; i += 256)
-                {
-                    Lines4(line, dest + i);
-                }
-
+                LineBlocks.Fill<TLine, NonTemporalLineStore>(line, dest, NonTemporalMove.WcBarrierBytes);
                 dest += NonTemporalMove.WcBarrierBytes;
                 length -= NonTemporalMove.WcBarrierBytes;
                 if (length != 0)
@@ -64,27 +61,10 @@ internal static unsafe class NonTemporalFill
             }
         }
 
-        while (length >= 256)
-        {
-            Lines4(line, dest);
-            dest += 256;
-            length -= 256;
-        }
-
-        if (length >= 128)
-        {
-            TLine.StoreAlignedNonTemporal(line, dest);
-            TLine.StoreAlignedNonTemporal(line, dest + 64);
-            dest += 128;
-            length -= 128;
-        }
-
-        if (length >= 64)
-        {
-            TLine.StoreAlignedNonTemporal(line, dest);
-            dest += 64;
-            length -= 64;
-        }
+        nuint body = length & ~(nuint)63;
+        LineBlocks.Fill<TLine, NonTemporalLineStore>(line, dest, body);
+        dest += body;
+        length -= body;
 
         if (length != 0)
         {
@@ -92,16 +72,6 @@ internal static unsafe class NonTemporalFill
         }
 
         return TLine.Isa;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lines4<TLine>(TLine line, byte* dest)
-        where TLine : struct, IVectorLine<TLine>
-    {
-        TLine.StoreAlignedNonTemporal(line, dest);
-        TLine.StoreAlignedNonTemporal(line, dest + 64);
-        TLine.StoreAlignedNonTemporal(line, dest + 128);
-        TLine.StoreAlignedNonTemporal(line, dest + 192);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -21,12 +21,12 @@ namespace Pmem;
 /// backward) are written with ordinary stores and their line is flushed. Non-temporal vector stores must be aligned
 /// and should cover whole lines: a partial-line streaming store is slow and, for the bytes of the line it leaves
 /// out, meaningless. The head's line also holds bytes outside the range, which must stay as they are.</item>
-/// <item><b>Body.</b> Whole lines: unaligned loads from the source (its alignment is whatever the caller's is),
-/// aligned <c>StoreAlignedNonTemporal</c> to the destination, four lines per step with all loads before the stores.
-/// Streaming stores bypass the cache, so the lines need no flush: the data goes to memory through the
-/// write-combining buffers, and an SFENCE (the drain, or the caller's own) completes it. Measured on an AVX-512 Xeon
-/// against libpmem: eight lines per step, or a software prefetch of the source 1 or 4 KiB ahead, were no faster at
-/// 16 and 256 MiB (both copies run at the machine's NT-copy ceiling), so the step stays at four.</item>
+/// <item><b>Body.</b> Whole lines, by <see cref="LineBlocks"/> with <see cref="NonTemporalLineStore"/>: unaligned
+/// loads from the source (its alignment is whatever the caller's is), aligned <c>StoreAlignedNonTemporal</c> to the
+/// destination, in blocks whose lines are all loaded before any is stored (<see cref="LineBlocks"/> gives the block
+/// sizes and the measurements behind them). Streaming stores bypass the cache, so the lines need no flush: the data
+/// goes to memory through the write-combining buffers, and an SFENCE (the drain, or the caller's own) completes
+/// it.</item>
 /// <item><b>Write-combining barrier.</b> With the workaround on (libpmem's default on Intel CPUs) the SSE2 and AVX
 /// paths fence after every 12 lines (768 bytes): those CPUs have about 12 write-combining buffers, and partially
 /// written lines evicted early cost a read-modify-write each. The AVX-512 path writes a whole line per store, so
@@ -93,9 +93,7 @@ internal static unsafe class NonTemporalMove
         {
             while (length >= WcBarrierBytes)
             {
-                Lines4<TLine>(dest, src);
-                Lines4<TLine>(dest + 256, src + 256);
-                Lines4<TLine>(dest + 512, src + 512);
+                LineBlocks.CopyForward<TLine, NonTemporalLineStore>(dest, src, WcBarrierBytes);
                 dest += WcBarrierBytes;
                 src += WcBarrierBytes;
                 length -= WcBarrierBytes;
@@ -106,29 +104,11 @@ internal static unsafe class NonTemporalMove
             }
         }
 
-        while (length >= 256)
-        {
-            Lines4<TLine>(dest, src);
-            dest += 256;
-            src += 256;
-            length -= 256;
-        }
-
-        if (length >= 128)
-        {
-            Lines2<TLine>(dest, src);
-            dest += 128;
-            src += 128;
-            length -= 128;
-        }
-
-        if (length >= 64)
-        {
-            TLine.StoreAlignedNonTemporal(TLine.Load(src), dest);
-            dest += 64;
-            src += 64;
-            length -= 64;
-        }
+        nuint body = length & ~(nuint)63;
+        LineBlocks.CopyForward<TLine, NonTemporalLineStore>(dest, src, body);
+        dest += body;
+        src += body;
+        length -= body;
 
         if (length != 0)
         {
@@ -163,9 +143,7 @@ internal static unsafe class NonTemporalMove
                 dest -= WcBarrierBytes;
                 src -= WcBarrierBytes;
                 length -= WcBarrierBytes;
-                Lines4<TLine>(dest + 512, src + 512);
-                Lines4<TLine>(dest + 256, src + 256);
-                Lines4<TLine>(dest, src);
+                LineBlocks.CopyBackward<TLine, NonTemporalLineStore>(dest, src, WcBarrierBytes);
                 if (length != 0)
                 {
                     Sse.StoreFence();
@@ -173,58 +151,16 @@ internal static unsafe class NonTemporalMove
             }
         }
 
-        while (length >= 256)
-        {
-            dest -= 256;
-            src -= 256;
-            length -= 256;
-            Lines4<TLine>(dest, src);
-        }
-
-        if (length >= 128)
-        {
-            dest -= 128;
-            src -= 128;
-            length -= 128;
-            Lines2<TLine>(dest, src);
-        }
-
-        if (length >= 64)
-        {
-            dest -= 64;
-            src -= 64;
-            length -= 64;
-            TLine.StoreAlignedNonTemporal(TLine.Load(src), dest);
-        }
+        nuint body = length & ~(nuint)63;
+        dest -= body;
+        src -= body;
+        length -= body;
+        LineBlocks.CopyBackward<TLine, NonTemporalLineStore>(dest, src, body);
 
         if (length != 0)
         {
             Tail<TLine>(dest - length, src - length, length, flush);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lines4<TLine>(byte* dest, byte* src)
-        where TLine : struct, IVectorLine<TLine>
-    {
-        TLine a = TLine.Load(src);
-        TLine b = TLine.Load(src + 64);
-        TLine c = TLine.Load(src + 128);
-        TLine d = TLine.Load(src + 192);
-        TLine.StoreAlignedNonTemporal(a, dest);
-        TLine.StoreAlignedNonTemporal(b, dest + 64);
-        TLine.StoreAlignedNonTemporal(c, dest + 128);
-        TLine.StoreAlignedNonTemporal(d, dest + 192);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lines2<TLine>(byte* dest, byte* src)
-        where TLine : struct, IVectorLine<TLine>
-    {
-        TLine a = TLine.Load(src);
-        TLine b = TLine.Load(src + 64);
-        TLine.StoreAlignedNonTemporal(a, dest);
-        TLine.StoreAlignedNonTemporal(b, dest + 64);
     }
 
     /// <summary>The last partial line, <paramref name="dest"/> 64-byte aligned (forward) or ending on a boundary (backward).</summary>

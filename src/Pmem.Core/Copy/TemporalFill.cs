@@ -10,7 +10,8 @@ namespace Pmem;
 /// </summary>
 /// <remarks>
 /// Same shape, chunked flushing and 8-byte store argument as <see cref="TemporalMove"/>: less than 64 bytes by
-/// <see cref="SmallStores"/>, otherwise the partial head line, aligned whole-line stores, the partial tail line.
+/// <see cref="SmallStores"/>, otherwise the partial head line, aligned whole-line stores (<see cref="LineBlocks.Fill"/>
+/// with <see cref="TemporalLineStore"/>, the non-temporal fill's loop with the other store), the partial tail line.
 /// </remarks>
 internal static unsafe class TemporalFill
 {
@@ -76,23 +77,10 @@ internal static unsafe class TemporalFill
             length -= head;
         }
 
-        TLine line = TLine.Broadcast(value);
-        while (length >= 256)
-        {
-            TLine.StoreAligned(line, dest);
-            TLine.StoreAligned(line, dest + 64);
-            TLine.StoreAligned(line, dest + 128);
-            TLine.StoreAligned(line, dest + 192);
-            dest += 256;
-            length -= 256;
-        }
-
-        while (length >= 64)
-        {
-            TLine.StoreAligned(line, dest);
-            dest += 64;
-            length -= 64;
-        }
+        nuint body = length & ~(nuint)63;
+        LineBlocks.Fill<TLine, TemporalLineStore>(TLine.Broadcast(value), dest, body);
+        dest += body;
+        length -= body;
 
         if (length != 0)
         {

@@ -9,10 +9,10 @@ namespace Pmem;
 /// </summary>
 /// <remarks>
 /// <para>Less than 64 bytes are written by <see cref="SmallStores"/> alone. Longer copies go forward or backward as
-/// <see cref="NonTemporalMove"/> does: the partial line up to the destination's 64-byte boundary, whole lines with
-/// aligned vector stores (unaligned loads, four lines per step, all loads before the stores), then the last partial
-/// line. Aligned stores never split a line, and the direction and load-before-store order keep overlapping ranges
-/// correct.</para>
+/// <see cref="NonTemporalMove"/> does: the partial line up to the destination's 64-byte boundary, whole lines by
+/// <see cref="LineBlocks"/> with aligned vector stores (<see cref="TemporalLineStore"/>; the same blocks as the
+/// non-temporal engine, whose loop differs only in the store), then the last partial line. Aligned stores never
+/// split a line, and the direction and load-before-store order keep overlapping ranges correct.</para>
 /// <para>Flushing: one stub call over the whole range when it is at most <see cref="FlushChunk"/> bytes (every copy
 /// below the non-temporal threshold), otherwise one per chunk right after the chunk is written, so lines are written
 /// back while they are still in the cache, as libpmem flushes each line just after storing it.</para>
@@ -106,101 +106,29 @@ internal static unsafe class TemporalMove
             length -= head;
         }
 
-        while (length >= 256)
+        nuint body = length & ~(nuint)63;
+        LineBlocks.CopyForward<TLine, TemporalLineStore>(dest, src, body);
+        if (length != body)
         {
-            Lines4<TLine>(dest, src);
-            dest += 256;
-            src += 256;
-            length -= 256;
-        }
-
-        if (length >= 128)
-        {
-            Lines2<TLine>(dest, src);
-            dest += 128;
-            src += 128;
-            length -= 128;
-        }
-
-        if (length >= 64)
-        {
-            TLine.StoreAligned(TLine.Load(src), dest);
-            dest += 64;
-            src += 64;
-            length -= 64;
-        }
-
-        if (length != 0)
-        {
-            SmallStores.Move<TLine>(dest, src, length);
+            SmallStores.Move<TLine>(dest + body, src + body, length - body);
         }
     }
 
     private static void Backward<TLine>(byte* dest, byte* src, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
-        dest += length;
-        src += length;
-        nuint head = (nuint)dest & 63;
+        nuint head = (nuint)(dest + length) & 63;
         if (head != 0)
         {
-            dest -= head;
-            src -= head;
             length -= head;
-            SmallStores.Move<TLine>(dest, src, head);
+            SmallStores.Move<TLine>(dest + length, src + length, head);
         }
 
-        while (length >= 256)
+        nuint body = length & ~(nuint)63;
+        LineBlocks.CopyBackward<TLine, TemporalLineStore>(dest + length - body, src + length - body, body);
+        if (length != body)
         {
-            dest -= 256;
-            src -= 256;
-            length -= 256;
-            Lines4<TLine>(dest, src);
+            SmallStores.Move<TLine>(dest, src, length - body);
         }
-
-        if (length >= 128)
-        {
-            dest -= 128;
-            src -= 128;
-            length -= 128;
-            Lines2<TLine>(dest, src);
-        }
-
-        if (length >= 64)
-        {
-            dest -= 64;
-            src -= 64;
-            length -= 64;
-            TLine.StoreAligned(TLine.Load(src), dest);
-        }
-
-        if (length != 0)
-        {
-            SmallStores.Move<TLine>(dest - length, src - length, length);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lines4<TLine>(byte* dest, byte* src)
-        where TLine : struct, IVectorLine<TLine>
-    {
-        TLine a = TLine.Load(src);
-        TLine b = TLine.Load(src + 64);
-        TLine c = TLine.Load(src + 128);
-        TLine d = TLine.Load(src + 192);
-        TLine.StoreAligned(a, dest);
-        TLine.StoreAligned(b, dest + 64);
-        TLine.StoreAligned(c, dest + 128);
-        TLine.StoreAligned(d, dest + 192);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lines2<TLine>(byte* dest, byte* src)
-        where TLine : struct, IVectorLine<TLine>
-    {
-        TLine a = TLine.Load(src);
-        TLine b = TLine.Load(src + 64);
-        TLine.StoreAligned(a, dest);
-        TLine.StoreAligned(b, dest + 64);
     }
 }

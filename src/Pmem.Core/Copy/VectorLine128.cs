@@ -24,6 +24,8 @@ internal readonly unsafe struct VectorLine128 : IVectorLine<VectorLine128>
 
     public static bool HonoursWcWorkaround => true;
 
+    public static int BlockLines => 4;
+
     public static bool Has256BitVectors => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

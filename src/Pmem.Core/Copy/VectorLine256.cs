@@ -20,6 +20,8 @@ internal readonly unsafe struct VectorLine256 : IVectorLine<VectorLine256>
 
     public static bool HonoursWcWorkaround => true;
 
+    public static int BlockLines => 4;
+
     public static bool Has256BitVectors => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

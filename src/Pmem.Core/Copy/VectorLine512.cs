@@ -15,6 +15,8 @@ internal readonly unsafe struct VectorLine512 : IVectorLine<VectorLine512>
 
     public static bool HonoursWcWorkaround => false;
 
+    public static int BlockLines => 8;
+
     public static bool Has256BitVectors => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
