@@ -31,6 +31,11 @@ let NoSpace = 5
 [<Literal>]
 let PermissionDenied = 6
 
+/// A tool the command needs is missing: `pmem bench` without gcc or libpmem-dev for its C peer (it prints how to
+/// install them; `--no-peer` runs without the peer).
+[<Literal>]
+let MissingDependency = 7
+
 /// Every code with a few words on it, in order: what `pmem --help` prints.
 let all =
     [ Ok, "success"
@@ -39,7 +44,8 @@ let all =
       NotFound, "a file or directory does not exist"
       AlreadyExists, "the destination already exists (pmem never overwrites)"
       NoSpace, "no space left (disk full, quota, file-size limit)"
-      PermissionDenied, "permission denied or read-only file system" ]
+      PermissionDenied, "permission denied or read-only file system"
+      MissingDependency, "pmem bench: gcc or libpmem-dev for the C peer is missing (the message says how to install them)" ]
 
 /// The code for an error the core reported.
 let ofError (error: PmemError) =
