@@ -1,44 +1,44 @@
-/// `pmem bench`: the side-by-side benchmark against C libpmem (bench/Pmem.Bench's Runner), from the command line.
+/// `pmem bench`: runs the side-by-side benchmark of a Pmem checkout (bench/Pmem.Bench, with its C peer compiled
+/// against libpmem). The harness and its chart library are not shipped in the tool package, which stays small.
 module internal Pmem.Cli.Bench
 
 open System
+open System.Diagnostics
 open System.IO
-open Pmem.Bench
 
-/// Where results go: in a checkout of the repository its bench/results and docs (as `build.fsx -t Bench` writes
-/// them); elsewhere, or with --output, one directory for the CSV files, perf.md and the chart.
-let private options quick noPeer (filter: string option) (output: string option) (commandLine: string) =
-    let here = Directory.GetCurrentDirectory()
+/// The exit code bench/Pmem.Bench uses when its C peer cannot be built or loaded.
+[<Literal>]
+let private PeerMissing = 3
 
-    match output, Option.ofObj (BenchOptions.FindRepositoryRoot here) with
-    | None, Some root ->
-        let inRepository = BenchOptions.ForRepository(root, quick)
+let rec private findCheckout (directory: DirectoryInfo | null) =
+    match directory with
+    | null -> None
+    | d when File.Exists(Path.Combine(d.FullName, "bench", "Pmem.Bench", "Pmem.Bench.csproj")) -> Some d.FullName
+    | d -> findCheckout d.Parent
 
-        BenchOptions(
-            Quick = quick,
-            NoPeer = noPeer,
-            Filter = Option.toObj filter,
-            ResultsDirectory = inRepository.ResultsDirectory,
-            DocsDirectory = inRepository.DocsDirectory,
-            PeerBuildDirectory = inRepository.PeerBuildDirectory,
-            CommandLine = commandLine
-        )
-    | _ ->
-        let directory = Path.GetFullPath(defaultArg output (Path.Combine(here, "pmem-bench")))
+/// The harness's built assembly when a Release build exists, otherwise `dotnet run` of its project.
+let private command (root: string) =
+    let built = Path.Combine(root, "bench", "Pmem.Bench", "bin", "Release", "net10.0", "Pmem.Bench.dll")
 
-        BenchOptions(
-            Quick = quick,
-            NoPeer = noPeer,
-            Filter = Option.toObj filter,
-            ResultsDirectory = directory,
-            DocsDirectory = directory,
-            PeerBuildDirectory = Path.Combine(directory, "peer"),
-            CommandLine = commandLine
-        )
+    if File.Exists built then
+        [ built ]
+    else
+        [ "run"; "--project"; Path.Combine(root, "bench", "Pmem.Bench"); "-c"; "Release"; "--" ]
 
-/// Runs the benchmark; the exit code says whether the C peer was missing.
-let run quick noPeer filter output commandLine =
-    match Runner.Run(options quick noPeer filter output commandLine) with
-    | 0 -> ExitCode.Ok
-    | code when code = Runner.PeerMissingExitCode -> ExitCode.MissingDependency
-    | _ -> ExitCode.Failure
+/// Runs the benchmark with the harness's own arguments (--quick, --no-peer, --filter, --output) and maps its exit code.
+let run (arguments: string list) =
+    match findCheckout (DirectoryInfo(Directory.GetCurrentDirectory())) with
+    | None ->
+        eprintfn "pmem bench runs the benchmark harness of a Pmem checkout (bench/Pmem.Bench and its C peer, which the"
+        eprintfn "tool package does not carry): run it inside a clone of the repository."
+        ExitCode.MissingDependency
+    | Some root ->
+        let start = ProcessStartInfo("dotnet", command root @ arguments, UseShellExecute = false)
+        use harness = Process.Start start
+        harness.WaitForExit()
+
+        match harness.ExitCode with
+        | 0 -> ExitCode.Ok
+        | PeerMissing -> ExitCode.MissingDependency
+        | 2 -> ExitCode.BadArguments
+        | _ -> ExitCode.Failure

@@ -31,8 +31,8 @@ let NoSpace = 5
 [<Literal>]
 let PermissionDenied = 6
 
-/// A tool the command needs is missing: `pmem bench` without gcc or libpmem-dev for its C peer (it prints how to
-/// install them; `--no-peer` runs without the peer).
+/// Something `pmem bench` needs is missing: a checkout of the repository (the harness is not in the tool package), or
+/// gcc / libpmem-dev for its C peer (it prints how to install them; `--no-peer` runs without the peer).
 [<Literal>]
 let MissingDependency = 7
 
@@ -45,7 +45,7 @@ let all =
       AlreadyExists, "the destination already exists (pmem never overwrites)"
       NoSpace, "no space left (disk full, quota, file-size limit)"
       PermissionDenied, "permission denied or read-only file system"
-      MissingDependency, "pmem bench: gcc or libpmem-dev for the C peer is missing (the message says how to install them)" ]
+      MissingDependency, "pmem bench: not inside a Pmem checkout, or gcc / libpmem-dev for its C peer is missing" ]
 
 /// The code for an error the core reported.
 let ofError (error: PmemError) =

@@ -1,6 +1,7 @@
 module Pmem.Cli.Program
 
 open System
+open System.IO
 open Argu
 
 type InfoArgs =
@@ -31,7 +32,7 @@ type BenchArgs =
             | Quick -> "the quick run (under 3 minutes): cold rows and hot persists, 9 rounds."
             | No_Peer -> "run without the C peer (C libpmem called from C); the report says loudly that it is missing."
             | Filter _ -> "only operations whose name contains this text, e.g. memcpy."
-            | Output _ -> "where to write the CSV files, perf.md and the chart (default: the repository's bench/results and docs inside a checkout, ./pmem-bench elsewhere)."
+            | Output _ -> "where to write the CSV files, perf.md and the chart (default: the checkout's bench/results and docs)."
 
 // A new command is one case here, its usage line, and one match arm in `main`.
 type Command =
@@ -46,7 +47,7 @@ type Command =
             | Info _ -> "print the capability report: flush instruction, drain, copy path, eADR, overrides, and why."
             | Copy _ -> "copy a file into a new one (persistent copies, one drain), with progress and throughput."
             | Demo -> "map a temporary file, write and persist a message, remap and read it back."
-            | Bench _ -> "measure Pmem against C libpmem side by side (needs gcc and libpmem-dev for the C peer)."
+            | Bench _ -> "measure Pmem against C libpmem side by side, inside a Pmem checkout (gcc and libpmem-dev for the C peer)."
 
 let private exitCodes () =
     let lines = ExitCode.all |> List.map (fun (code, meaning) -> $"    {code}  {meaning}")
@@ -67,12 +68,16 @@ let main argv =
             Copy.run source destination
         | Some Demo -> Demo.run ()
         | Some (Bench args) ->
-            Bench.run
-                (args.Contains Quick)
-                (args.Contains No_Peer)
-                (args.TryGetResult Filter)
-                (args.TryGetResult Output)
-                (String.Join(" ", Array.append [| "pmem" |] argv))
+            Bench.run (
+                [ if args.Contains Quick then "--quick"
+                  if args.Contains No_Peer then "--no-peer"
+                  match args.TryGetResult Filter with
+                  | Some text -> yield! [ "--filter"; text ]
+                  | None -> ()
+                  match args.TryGetResult Output with
+                  | Some directory -> yield! [ "--output"; Path.GetFullPath directory ]
+                  | None -> () ]
+            )
         | None ->
             eprintfn "%s" (parser.PrintUsage(message = "pmem: no command given."))
             eprintfn "%s" (exitCodes ())

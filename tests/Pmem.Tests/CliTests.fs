@@ -174,7 +174,14 @@ let private benchTests =
           Expect.stringStarts csv.[0] "operation,size_bytes,implementation,ns_per_op,gb_per_s" "the CSV header"
           Expect.exists csv (fun l -> l.StartsWith "msync_ext4_cold,4096,Pmem C#,") "a Pmem row for the filtered operation"
           Expect.isFalse (csv |> Array.exists (fun l -> l.StartsWith "memcpy")) "the filter left other operations out"
-          Expect.stringContains (File.ReadAllText(Path.Combine(output, "perf.md"))) "MISSING" "the report says the peer is missing" ]
+          Expect.stringContains (File.ReadAllText(Path.Combine(output, "perf.md"))) "MISSING" "the report says the peer is missing"
+
+      testCase "bench outside a checkout of the repository exits 7 and says why"
+      <| fun () ->
+          use dir = diskDir ()
+          let ran = runIn (Some dir.Path) [] (TimeSpan.FromMinutes 1.0) "dotnet" [ pmemDll (); "bench"; "--quick" ]
+          expectCode ran 7 "pmem bench outside a checkout"
+          Expect.stringContains ran.Err "checkout" "it says a checkout is needed" ]
 
 let private argumentTests =
     [ for args, what in
