@@ -37,8 +37,8 @@ type internal MappingTarget() =
     /// Takes the mapping's reference; throws ObjectDisposedException when it was disposed.
     member _.Attach(target: PmemMapping) =
         Debug.Assert(isNull mapping, "a MappingTarget serves one commit at a time")
-        let mutable p = NativePtr.nullPtr<byte>
-        target.Buffer.AcquirePointer(&p)
+        // Enter refuses a disposed mapping even while other threads still hold references to it.
+        let p = target.Enter(0L, 0L)
         mapping <- target
         baseAddress <- NativePtr.toNativeInt p
         config <- PersistenceConfig.Current
@@ -53,7 +53,7 @@ type internal MappingTarget() =
             mapping <- null
             baseAddress <- 0n
             config <- null
-            m.Buffer.ReleasePointer()
+            m.Exit()
 
     interface IDurableTarget with
         member _.Length = length

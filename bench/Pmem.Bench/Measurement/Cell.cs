@@ -1,3 +1,4 @@
+using System;
 using System.IO.MemoryMappedFiles;
 
 namespace Pmem.Bench;
@@ -39,6 +40,12 @@ internal sealed unsafe class Cell
     public nuint* ScatterOffsets { get; init; }
 
     public int ScatterCount { get; init; }
+
+    /// <summary>For scattered writes: <see cref="ScatterOffsets"/> as an array (what the F# plans take).</summary>
+    public long[]? ScatterOffsetArray { get; init; }
+
+    /// <summary><see cref="Source"/> as memory of <see cref="Size"/> bytes (what the F# plans take).</summary>
+    public ReadOnlyMemory<byte> SourceMemory { get; init; }
 
     /// <summary>Where the next batch starts.</summary>
     public nuint Offset { get; set; }

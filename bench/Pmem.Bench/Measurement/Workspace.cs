@@ -102,8 +102,21 @@ internal sealed unsafe class Workspace : IDisposable
             Source = _source,
             ScatterOffsets = scattered ? _scatter : null,
             ScatterCount = count,
+            ScatterOffsetArray = scattered ? ScatterArray(count) : null,
+            SourceMemory = size <= int.MaxValue && !scattered ? new NativeMemoryManager(_source, (int)size).Memory : ReadOnlyMemory<byte>.Empty,
             Offset = (nuint)start,
         };
+    }
+
+    private long[] ScatterArray(int count)
+    {
+        var offsets = new long[count];
+        for (int k = 0; k < count; k++)
+        {
+            offsets[k] = (long)_scatter[k];
+        }
+
+        return offsets;
     }
 
     /// <summary>Remembers where a cold cell stopped, for the next cell on the same file.</summary>

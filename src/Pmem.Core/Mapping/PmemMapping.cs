@@ -139,7 +139,7 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 
     /// <summary>Checks the range, takes a reference on the mapping and returns the range's address. Pair with <see cref="Exit"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private byte* Enter(long offset, long length)
+    internal byte* Enter(long offset, long length)
     {
         CheckRange(offset, length);
         byte* p = null;
@@ -154,7 +154,7 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Exit() => _handle.ReleasePointer();
+    internal void Exit() => _handle.ReleasePointer();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckRange(long offset, long length)

@@ -1,0 +1,19 @@
+/// Plans for the benchmark's "Pmem F# commit" rows, built the way a user builds them: a durable { } per operation.
+module Pmem.Bench.Plans
+
+open System
+open Pmem.FSharp
+
+/// N 8-byte writes of value at baseOffset + offsets[k], made durable by one commit (each touched line flushed
+/// once, one drain).
+let scatter (baseOffset: int64) (offsets: int64[]) (count: int) (value: int64) =
+    durable {
+        for k in 0 .. count - 1 do
+            do! Durable.writeInt64 (baseOffset + offsets[k]) value
+    }
+
+/// One write of source at offset, made durable by one commit.
+let copy (offset: int64) (source: ReadOnlyMemory<byte>) = durable { do! Durable.writeMemory offset source }
+
+/// One fill of length bytes at offset, made durable by one commit.
+let fill (offset: int64) (length: int64) (value: byte) = durable { do! Durable.fill offset length value }

@@ -1,0 +1,62 @@
+using System;
+using System.Buffers;
+using Microsoft.FSharp.Core;
+using Pmem.FSharp;
+
+namespace Pmem.Bench;
+
+/// <summary>
+/// Pmem's F# face: each operation builds a <c>durable { }</c> plan (bench/Pmem.Bench.Plans) and commits it with
+/// <c>Durable.commit</c>, which stores the writes, flushes each touched line once and drains once.
+/// </summary>
+internal static unsafe class FSharpRows
+{
+    public static void Register(Registry r)
+    {
+        r.Add(Names.PmemFSharp, Role.Pmem, OperationKind.ScatteredWrites, Loop.Run<Scattered>);
+        r.Add(Names.PmemFSharp, Role.Pmem, OperationKind.MemcpyPersist, Loop.Run<Copy>);
+        r.Add(Names.PmemFSharp, Role.Pmem, OperationKind.MemsetPersist, Loop.Run<Fill>);
+    }
+
+    private static void Check<T>(FSharpResult<T, PmemError> result)
+    {
+        if (result.IsError)
+        {
+            throw new InvalidOperationException("Durable.commit failed: " + PmemErrorModule.describe(result.ErrorValue));
+        }
+    }
+
+    private struct Scattered : IOperation
+    {
+        public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
+            Check(Durable.commit(c.Mapping, Plans.scatter((long)o, c.ScatterOffsetArray!, c.ScatterCount, i)));
+    }
+
+    private struct Copy : IOperation
+    {
+        public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
+            Check(Durable.commit(c.Mapping, Plans.copy((long)o, c.SourceMemory)));
+    }
+
+    private struct Fill : IOperation
+    {
+        public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
+            Check(Durable.commit(c.Mapping, Plans.fill((long)o, (long)n, (byte)i)));
+    }
+}
+
+/// <summary>A <see cref="Memory{T}"/> over native memory the workspace owns (the DRAM source of copies).</summary>
+internal sealed unsafe class NativeMemoryManager(byte* pointer, int length) : MemoryManager<byte>
+{
+    public override Span<byte> GetSpan() => new(pointer, length);
+
+    public override MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+
+    public override void Unpin()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+    }
+}
