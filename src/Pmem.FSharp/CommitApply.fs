@@ -63,7 +63,7 @@ module internal CommitApply =
                     groupStored <- false
             | StepKind.Scalar ->
                 groupStored <- true
-                target.Store(step.Offset, journal.ScalarBytes i, false)
+                target.StoreScalar(step.Offset, int step.Length, step.Value)
                 touch runs pmem pageSize step.Offset step.Length
             | _ ->
                 Debug.Assert(step.InRange && step.Length > 0L, "phase 1 kept only in-range, non-empty writes")

@@ -45,6 +45,10 @@ type internal IDurableTarget =
     /// Stores <paramref name="source"/> at <paramref name="offset"/>.
     abstract Store: offset: int64 * source: ReadOnlySpan<byte> * nonTemporal: bool -> unit
 
+    /// Stores the low <paramref name="size"/> bytes (1, 2, 4 or 8) of <paramref name="value"/>, little-endian, at
+    /// <paramref name="offset"/> with one ordinary store of that width (a Scalar step: no bytes to go through).
+    abstract StoreScalar: offset: int64 * size: int * value: int64 -> unit
+
     /// Stores <paramref name="length"/> copies of <paramref name="value"/> at <paramref name="offset"/>.
     abstract Fill: offset: int64 * length: int64 * value: byte * nonTemporal: bool -> unit
 

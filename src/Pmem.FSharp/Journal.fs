@@ -46,8 +46,9 @@ type internal PlanAbortedException(error: PmemError) =
 /// Reads cost one target read plus a pass over the steps so far (O(writes)); plans read little and write much.
 /// Write steps keep a reference to the caller's memory, not a copy: the bytes are those present when the step is
 /// applied (Durable.write documents this). Instances are reused per thread (CommitScratch); <c>Clear</c> drops the
-/// references. The steps are the hand-off to anything that executes a plan: CommitApply, Durable.render, and a
-/// redo log that must see every write before the first store.
+/// references, and skips clearing the array when no step holds one (plans of scalars and fills). The steps are the
+/// hand-off to anything that executes a plan: CommitApply, Durable.render, and a redo log that must see every write
+/// before the first store.
 /// </remarks>
 [<Sealed>]
 type internal Journal() =
@@ -57,6 +58,8 @@ type internal Journal() =
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
+    /// Whether a recorded step holds a reference (a Write step's memory), so that Clear must clear the array.
+    let mutable holdsReferences = false
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -66,6 +69,9 @@ type internal Journal() =
 
         steps[count] <- step
         count <- count + 1
+
+        if step.Kind = StepKind.Write then
+            holdsReferences <- true
 
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
@@ -116,7 +122,10 @@ type internal Journal() =
 
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
-        Array.Clear(steps, 0, count)
+        if holdsReferences then
+            Array.Clear(steps, 0, count)
+            holdsReferences <- false
+
         count <- 0
         source <- null
 
