@@ -214,7 +214,10 @@ module Durable =
             | Error e -> Error e
             | Ok value ->
                 try
-                    CommitApply.apply target options journal scratch.Runs
+                    match target with
+                    | :? MappingTarget as mapping -> CommitApply.applyTo mapping options journal scratch.Runs
+                    | _ -> CommitApply.apply target options journal scratch.Runs
+
                     Ok value
                 with :? PmemException as e ->
                     Error(PmemError.ofException e)

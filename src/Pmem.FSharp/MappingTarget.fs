@@ -90,6 +90,7 @@ type internal MappingTarget() =
                 | 1 -> NativePtr.write p source[0]
                 | n -> source.CopyTo(Span<byte>(NativePtr.toVoidPtr p, n))
 
+        [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
         member _.StoreScalar(offset, size, value) =
             // One store of the scalar's width (BinaryPrimitives over a span of that width is a single mov).
             let p = NativePtr.toVoidPtr (at offset)
