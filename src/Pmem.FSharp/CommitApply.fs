@@ -43,7 +43,12 @@ module internal CommitApply =
 
     /// Makes the group's touched units durable: one FlushLines per merged run of lines, or one Msync per merged run
     /// of pages (clipped to the target's length); then empties <paramref name="runs"/>.
-    let inline issue (target: 'Target when 'Target :> IDurableTarget) (runs: TouchedRuns) (pmem: bool) (pageSize: int64) =
+    let inline issue
+        (target: 'Target when 'Target :> IDurableTarget)
+        (runs: TouchedRuns)
+        (pmem: bool)
+        (pageSize: int64)
+        =
         for i in 0 .. runs.Merge() - 1 do
             let first = runs.Start i
             let stop = runs.Stop i

@@ -101,7 +101,7 @@ type internal MappingTarget() =
             | 2 -> BinaryPrimitives.WriteInt16LittleEndian(Span<byte>(p, 2), int16 value)
             | _ ->
                 Debug.Assert((size = 1), "scalar width")
-                NativePtr.write (at offset) (byte value)
+                NativePtr.write (NativePtr.ofVoidPtr<byte> p) (byte value)
 
         member _.Fill(offset, count, value, nonTemporal) =
             let p = at offset
