@@ -20,10 +20,19 @@ type Durable<'T> =
 
     member internal _.Display = $"Durable<{typeof<'T>.Name}> (a plan: Durable.render shows its steps)"
 
-// How a plan is held. { Run = f; Then = null }: f journal is the whole plan and its value (a write is such a
-// closure, 32 or 40 bytes). { Run = first; Then = next }, only for a plan whose first part is a Durable<unit>:
-// first journal, then either next () is the plan to run on (Bind, Combine, Delay) or next () is the value (map,
-// BindReturn); next's type says which (a unit -> Durable<'T> is never a unit -> 'T).
+/// An 8-byte write held as data (Durable.writeInt64 and writeUInt64, 32 bytes, as a closure would be): runIn records
+/// it itself instead of calling a closure, an indirect call per write whose cost depends on the JIT having guessed its
+/// target (64 scattered writes without dynamic PGO: 3.7 µs instead of 4.2 µs, in cache).
+[<Sealed>]
+type internal Int64Write(offset: int64, value: int64) =
+    member _.Offset = offset
+    member _.Value = value
+
+// How a plan is held. { Run = f; Then = null }: f journal is the whole plan and its value (other writes and fills
+// are such closures, of 32 to 40 bytes), or f is an Int64Write. { Run = first; Then = next }, only for a plan whose
+// first part is a Durable<unit>: first runs (a closure or an Int64Write), then either next () is the plan to run on
+// (Bind, Combine, Delay) or next () is the value (map, BindReturn); next's type says which (a unit -> Durable<'T> is
+// never a unit -> 'T).
 //
 // Why: for durable { for k in … do do! Durable.writeInt64 … } the compiler makes, per write, the write and
 // BindReturn(write, fun () -> ()); a sequence of do! makes Bind(write, fun () -> …). With a closure per composition
@@ -55,12 +64,21 @@ module Durable =
         while running do
             match current.Then with
             | null ->
-                Debug.Assert((current.Run :? (Journal -> 'T)), "a whole plan")
-                value <- (Unsafe.As<Journal -> 'T> current.Run) journal
+                match current.Run with
+                | :? Int64Write as write ->
+                    // A Durable<unit>: value stays Unchecked.defaultof<unit>, which is ().
+                    journal.WriteScalar(write.Offset, 8, write.Value)
+                | run ->
+                    Debug.Assert((run :? (Journal -> 'T)), "a whole plan")
+                    value <- (Unsafe.As<Journal -> 'T> run) journal
+
                 running <- false
             | next ->
-                Debug.Assert((current.Run :? (Journal -> unit)), "a unit plan first")
-                (Unsafe.As<Journal -> unit> current.Run) journal
+                match current.Run with
+                | :? Int64Write as write -> journal.WriteScalar(write.Offset, 8, write.Value)
+                | first ->
+                    Debug.Assert((first :? (Journal -> unit)), "a unit plan first")
+                    (Unsafe.As<Journal -> unit> first) journal
 
                 match next with
                 | :? (unit -> Durable<'T>) as plan -> current <- plan ()
@@ -139,7 +157,7 @@ module Durable =
                 | null -> ()
                 | _ -> resource.Dispose())
 
-    // Writes: each a closure (its only allocation) that records one step.
+    // Writes: each one allocation, a closure that records one step or a ScalarWrite.
 
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         general (fun journal -> journal.Write(offset, bytes))
@@ -156,8 +174,7 @@ module Durable =
 
     let writeInt32 (offset: int64) (value: int32) = writeUInt32 offset (uint32 value)
 
-    let writeInt64 (offset: int64) (value: int64) =
-        general (fun journal -> journal.WriteScalar(offset, 8, value))
+    let writeInt64 (offset: int64) (value: int64) : Durable<unit> = { Run = Int64Write(offset, value); Then = null }
 
     let writeUInt64 (offset: int64) (value: uint64) = writeInt64 offset (int64 value)
 
