@@ -31,6 +31,11 @@ let NoSpace = 5
 [<Literal>]
 let PermissionDenied = 6
 
+/// Something `pmem bench` needs is missing: a checkout of the repository (the harness is not in the tool package), or
+/// gcc / libpmem-dev for its C peer (it prints how to install them; `--no-peer` runs without the peer).
+[<Literal>]
+let MissingDependency = 7
+
 /// Every code with a few words on it, in order: what `pmem --help` prints.
 let all =
     [ Ok, "success"
@@ -39,7 +44,8 @@ let all =
       NotFound, "a file or directory does not exist"
       AlreadyExists, "the destination already exists (pmem never overwrites)"
       NoSpace, "no space left (disk full, quota, file-size limit)"
-      PermissionDenied, "permission denied or read-only file system" ]
+      PermissionDenied, "permission denied or read-only file system"
+      MissingDependency, "pmem bench: not inside a Pmem checkout, or gcc / libpmem-dev for its C peer is missing" ]
 
 /// The code for an error the core reported.
 let ofError (error: PmemError) =

@@ -162,9 +162,31 @@ let private copyTests =
           let ran = pmem [ "copy"; dir.File "source"; $"/sys/pmem-test-{Guid.NewGuid():N}" ]
           expectCode ran 6 "pmem copy SRC /sys/NEW" ]
 
+let private benchTests =
+    [ testCase "bench --quick --no-peer --output DIR writes the results CSV and perf.md there"
+      <| fun () ->
+          use dir = diskDir ()
+          let output = dir.File "results"
+          let ran = pmem [ "bench"; "--quick"; "--no-peer"; "--filter"; "msync"; "--output"; output ]
+          expectCode ran 0 "pmem bench --quick --no-peer"
+          Expect.stringContains ran.Out "WARNING" "it says the peer is missing"
+          let csv = File.ReadAllLines(Path.Combine(output, "quick.csv"))
+          Expect.stringStarts csv.[0] "operation,size_bytes,implementation,ns_per_op,gb_per_s" "the CSV header"
+          Expect.exists csv (fun l -> l.StartsWith "msync_ext4_cold,4096,Pmem C#,") "a Pmem row for the filtered operation"
+          Expect.isFalse (csv |> Array.exists (fun l -> l.StartsWith "memcpy")) "the filter left other operations out"
+          Expect.stringContains (File.ReadAllText(Path.Combine(output, "perf.md"))) "MISSING" "the report says the peer is missing"
+
+      testCase "bench outside a checkout of the repository exits 7 and says why"
+      <| fun () ->
+          use dir = diskDir ()
+          let ran = runIn (Some dir.Path) [] (TimeSpan.FromMinutes 1.0) "dotnet" [ pmemDll (); "bench"; "--quick" ]
+          expectCode ran 7 "pmem bench outside a checkout"
+          Expect.stringContains ran.Err "checkout" "it says a checkout is needed" ]
+
 let private argumentTests =
     [ for args, what in
           [ [], "no command"
+            [ "bench"; "--frobnicate" ], "bench with an unknown option"
             [ "frobnicate" ], "an unknown command"
             [ "copy"; "only-one" ], "copy with one file"
             [ "copy"; "a"; "b"; "c" ], "copy with three files"
@@ -190,11 +212,13 @@ let private argumentTests =
               [ "info"
                 "copy"
                 "demo"
+                "bench"
                 "EXIT CODES:"
                 "0  success"
                 "2  bad arguments"
                 "3  a file or directory does not exist"
-                "5  no space left" ] do
+                "5  no space left"
+                "7  pmem bench" ] do
               Expect.stringContains ran.Out line "the help text" ]
 
-let tests = testList "pmem CLI" (reportTests @ copyTests @ argumentTests)
+let tests = testList "pmem CLI" (reportTests @ copyTests @ benchTests @ argumentTests)

@@ -15,24 +15,6 @@ open Pmem
 open Pmem.Tests.TestDsl
 open Pmem.Tests.CopyFixtures
 
-module private Native =
-    [<Literal>]
-    let Library = "libpmem.so.1"
-
-    [<DllImport(Library, EntryPoint = "pmem_memmove")>]
-    extern nativeint pmem_memmove(nativeint dest, nativeint src, unativeint len, uint32 flags)
-
-    [<DllImport(Library, EntryPoint = "pmem_memset")>]
-    extern nativeint pmem_memset(nativeint dest, int c, unativeint len, uint32 flags)
-
-let private libpmemPresent =
-    lazy
-        (match NativeLibrary.TryLoad Native.Library with
-         | true, handle ->
-             NativeLibrary.Free handle
-             true
-         | _ -> false)
-
 let private maxLength = 3 * 1024 * 1024 + 64
 let private margin = 128
 
@@ -70,13 +52,13 @@ let private differential (v: Variant) =
         | 2 ->
             PersistentCopy.Memset(config.Value, pair.Ours.At dest, value, unativeint length, flags) |> ignore
 
-            Native.pmem_memset(NativePtr.toNativeInt (pair.Theirs.At dest), int value, unativeint length, uint32 flags)
+            Native.Libpmem.pmem_memset(NativePtr.toNativeInt (pair.Theirs.At dest), int value, unativeint length, uint32 flags)
             |> ignore
         | _ ->
             PersistentCopy.Memmove(config.Value, pair.Ours.At dest, pair.Ours.At src, unativeint length, flags)
             |> ignore
 
-            Native.pmem_memmove(
+            Native.Libpmem.pmem_memmove(
                 NativePtr.toNativeInt (pair.Theirs.At dest),
                 NativePtr.toNativeInt (pair.Theirs.At src),
                 unativeint length,
@@ -97,7 +79,7 @@ let tests =
               let v = variant w Clwb
 
               testCase v.Name (fun () ->
-                  if not libpmemPresent.Value then
+                  if not Native.Libpmem.available.Value then
                       skip "libpmem.so.1 is not installed"
 
                   Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 40<tests>) (differential v)) ]

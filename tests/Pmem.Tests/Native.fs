@@ -72,6 +72,12 @@ module Libpmem =
     extern int pmem_has_auto_flush()
 
     [<DllImport(Name)>]
+    extern nativeint pmem_memmove(nativeint dest, nativeint src, unativeint len, uint32 flags)
+
+    [<DllImport(Name)>]
+    extern nativeint pmem_memset(nativeint dest, int c, unativeint len, uint32 flags)
+
+    [<DllImport(Name)>]
     extern nativeint pmem_check_version(uint32 major, uint32 minor)
 
     /// pmem_map_file: Ok (mapped length, is_pmem) after unmapping again, or Error errno.

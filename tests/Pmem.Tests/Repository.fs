@@ -35,35 +35,6 @@ let releaseOutput (relative: string) =
 
     path
 
-/// What a finished process did.
-type Ran = { Code: int; Out: string; Err: string }
-
-/// Runs a process to completion with extra environment variables (NO_COLOR keeps the CLI's output plain); fails the
-/// test if it runs longer than the timeout.
-let runWith (environment: (string * string) list) (timeout: TimeSpan) (fileName: string) (args: string list) =
-    let psi = ProcessStartInfo(fileName)
-
-    for a in args do
-        psi.ArgumentList.Add a
-
-    psi.RedirectStandardOutput <- true
-    psi.RedirectStandardError <- true
-    psi.Environment["NO_COLOR"] <- "1"
-
-    for name, value in environment do
-        psi.Environment[name] <- value
-
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-
-    if not (p.WaitForExit timeout) then
-        p.Kill true
-        failwithf "%s %s did not finish within %O" fileName (String.Join(" ", args)) timeout
-
-    p.WaitForExit()
-    { Code = p.ExitCode; Out = out.Result; Err = err.Result }
-
 /// Runs a command of the dotnet host (fsi, pack, an app's dll) with the default two-minute limit.
 let dotnet (environment: (string * string) list) (args: string list) =
     runWith environment (TimeSpan.FromMinutes 2.0) "dotnet" args

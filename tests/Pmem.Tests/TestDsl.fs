@@ -62,18 +62,43 @@ let tryFindOnPath (name: string) =
     |> Array.map (fun dir -> Path.Combine(dir, name))
     |> Array.tryFind File.Exists
 
-/// Runs a process, returning exit code and combined output.
-let run (file: string) (args: string list) =
-    let psi = Diagnostics.ProcessStartInfo(file)
+/// What a finished process did.
+type Ran = { Code: int; Out: string; Err: string }
+
+/// Runs a process to completion in a working directory (None: this process's) with extra environment variables
+/// (NO_COLOR keeps the CLI's output plain); fails the test if it runs longer than the timeout.
+let runIn (directory: string option) (environment: (string * string) list) (timeout: TimeSpan) (fileName: string) (args: string list) =
+    let psi = Diagnostics.ProcessStartInfo(fileName)
+    directory |> Option.iter (fun d -> psi.WorkingDirectory <- d)
+
     for a in args do
         psi.ArgumentList.Add a
+
     psi.RedirectStandardOutput <- true
     psi.RedirectStandardError <- true
+    psi.Environment["NO_COLOR"] <- "1"
+
+    for name, value in environment do
+        psi.Environment[name] <- value
+
     use p = Diagnostics.Process.Start psi
     let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEnd()
+    let err = p.StandardError.ReadToEndAsync()
+
+    if not (p.WaitForExit timeout) then
+        p.Kill true
+        failwithf "%s %s did not finish within %O" fileName (String.Join(" ", args)) timeout
+
     p.WaitForExit()
-    p.ExitCode, out.Result + err
+    { Code = p.ExitCode; Out = out.Result; Err = err.Result }
+
+/// runIn this process's working directory.
+let runWith environment timeout fileName args = runIn None environment timeout fileName args
+
+/// Runs a process (two minutes at most), returning its exit code and combined output.
+let run (fileName: string) (args: string list) =
+    let ran = runWith [] (TimeSpan.FromMinutes 2.0) fileName args
+    ran.Code, ran.Out + ran.Err
 
 /// Native memory aligned to a page, freed on dispose: a stand-in for a mapping when only bytes matter.
 type NativeBuffer(size: int) =

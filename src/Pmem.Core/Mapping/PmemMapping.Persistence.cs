@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pmem;
 
 public sealed unsafe partial class PmemMapping
@@ -11,25 +13,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="System.ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
     /// <exception cref="System.ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">msync failed (non-pmem mappings).</exception>
-    public void Flush(long offset, long length)
-    {
-        byte* p = Enter(offset, length);
-        try
-        {
-            if (IsPmem)
-            {
-                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
-            }
-            else
-            {
-                PageFlush.Sync(p, (nuint)length);
-            }
-        }
-        finally
-        {
-            Exit();
-        }
-    }
+    public void Flush(long offset, long length) => FlushCore(offset, length, drain: false);
 
     /// <summary>Completes earlier <see cref="Flush"/> calls and no-drain copies: after it returns they are durable.</summary>
     /// <remarks>On a non-pmem mapping flushes are already synchronous and this does nothing.</remarks>
@@ -50,18 +34,26 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="System.ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
     /// <exception cref="System.ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">msync failed (non-pmem mappings).</exception>
-    public void Persist(long offset, long length)
+    public void Persist(long offset, long length) => FlushCore(offset, length, drain: true);
+
+    /// <summary>Flush (and drain) on pmem; msync, which is durable on return, otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FlushCore(long offset, long length, bool drain)
     {
         byte* p = Enter(offset, length);
         try
         {
-            if (IsPmem)
+            if (!IsPmem)
+            {
+                PageFlush.Sync(p, (nuint)length);
+            }
+            else if (drain)
             {
                 Persistence.Persist(PersistenceConfig.Current, p, (nuint)length);
             }
             else
             {
-                PageFlush.Sync(p, (nuint)length);
+                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
             }
         }
         finally
