@@ -3,7 +3,8 @@ namespace Pmem.FSharp
 /// <summary>Per-thread buffers a commit reuses, so that committing allocates nothing once warm.</summary>
 /// <remarks>
 /// A commit started while another is running on the same thread (a plan whose own code commits) gets fresh,
-/// uncached buffers, so nesting is safe.
+/// uncached buffers, so nesting is safe. Why a thread-static: renting and returning it costs about 6 ns here, a
+/// process-wide slot taken with Interlocked.Exchange about 15 ns (and contended across threads).
 /// </remarks>
 [<Sealed>]
 type internal CommitScratch() =

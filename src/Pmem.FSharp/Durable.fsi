@@ -14,10 +14,17 @@ open global.Pmem
 /// rendered, not when it is built. The same plan can be committed many times and from several threads.
 /// Recursive plans nest on the stack; loop with <c>for</c> or <c>while</c> for long sequences.
 /// </remarks>
-[<Struct; StructuredFormatDisplay("{Display}")>]
+[<Struct; NoEquality; NoComparison; StructuredFormatDisplay("{Display}")>]
 type Durable<'T> =
     internal
-    | Durable of run: (Journal -> 'T)
+        {
+            /// With <c>Then = null</c>: the whole plan, a <c>Journal -> 'T</c>. Otherwise the plan's first part, a
+            /// <c>Journal -> unit</c>.
+            Run: obj
+            /// null, or what follows <c>Run</c>: a <c>unit -> Durable&lt;'T&gt;</c> (the plan to run next) or a
+            /// <c>unit -> 'T</c> (the value).
+            Then: obj | null
+        }
 
     member internal Display: string
 
@@ -264,6 +271,9 @@ module Durable =
     val renderOn: target: IPmemTarget -> plan: Durable<'T> -> string
 
     // Internals for the builder, the instrumented tests and other executors of plans.
+
+    /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
+    val internal runIn: journal: Journal -> plan: Durable<'T> -> 'T
 
     /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped.
     val internal evaluate: journal: Journal -> plan: Durable<'T> -> Result<'T, PmemError>

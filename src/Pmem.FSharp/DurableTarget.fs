@@ -9,8 +9,8 @@ open System
 /// A commit runs in two phases. Phase 1 evaluates the plan into a Journal (no effect: writes are recorded; reads go
 /// to <c>Read</c> and then see the plan's own earlier writes on top); every range is checked against <c>Length</c>
 /// there, so phase 2 only receives ranges inside <c>[0, Length)</c>. Phase 2 (CommitApply.apply) walks the journal
-/// in program order and calls, per barrier group: <c>Store</c>/<c>Fill</c> for each write, then either
-/// <c>FlushLines</c> once per merged run of touched 64-byte lines followed by one <c>Drain</c>
+/// in program order and calls, per barrier group: <c>StoreScalar</c>, <c>Store</c> or <c>Fill</c> for each write,
+/// then either <c>FlushLines</c> once per merged run of touched 64-byte lines followed by one <c>Drain</c>
 /// (<c>FlushesLines = true</c>), or <c>Msync</c> once per merged run of touched pages (<c>FlushesLines = false</c>).
 ///
 /// MappingTarget implements this for a real PmemMapping; CountingTarget wraps any target to count calls (the
@@ -44,6 +44,10 @@ type internal IDurableTarget =
 
     /// Stores <paramref name="source"/> at <paramref name="offset"/>.
     abstract Store: offset: int64 * source: ReadOnlySpan<byte> * nonTemporal: bool -> unit
+
+    /// Stores the low <paramref name="size"/> bytes (1, 2, 4 or 8) of <paramref name="value"/>, little-endian, at
+    /// <paramref name="offset"/> with one ordinary store of that width (a Scalar step: no bytes to go through).
+    abstract StoreScalar: offset: int64 * size: int * value: int64 -> unit
 
     /// Stores <paramref name="length"/> copies of <paramref name="value"/> at <paramref name="offset"/>.
     abstract Fill: offset: int64 * length: int64 * value: byte * nonTemporal: bool -> unit

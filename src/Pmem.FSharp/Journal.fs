@@ -6,7 +6,7 @@ open System.Diagnostics
 
 /// What one journal step is.
 type internal StepKind =
-    /// Bytes from caller memory (JournalStep.Data), read when the step is applied.
+    /// Bytes of caller memory (Journal.Bytes), read when the step is applied.
     | Write = 0
     /// A 1-, 2-, 4- or 8-byte little-endian value held in JournalStep.Value.
     | Scalar = 1
@@ -17,17 +17,21 @@ type internal StepKind =
     /// A read the plan made (recorded only for Durable.render; the commit ignores it).
     | Read = 4
 
-/// One effect a plan asked for, in program order.
+/// <summary>One effect a plan asked for, in program order.</summary>
+/// <remarks>
+/// No references: a Write step's memory lives in the journal's own array (<c>Value</c> indexes it), so storing a
+/// step into the step array is a plain copy (a struct holding a reference goes through the GC's write-barrier copy)
+/// and a plan of scalars and fills leaves nothing to clear.
+/// </remarks>
 [<Struct; NoEquality; NoComparison>]
 type internal JournalStep =
     {
         Kind: StepKind
         Offset: int64
         Length: int64
-        /// Scalar: the value (little-endian, low Length bytes); Fill: the byte.
+        /// Scalar: the value (little-endian, low Length bytes); Fill: the byte; Write: the index of its memory
+        /// (Journal.Bytes).
         Value: int64
-        /// Write: the bytes.
-        Data: ReadOnlyMemory<byte>
         /// False only in a render journal, for a write outside the target (a commit stops at the first one).
         InRange: bool
     }
@@ -46,8 +50,8 @@ type internal PlanAbortedException(error: PmemError) =
 /// Reads cost one target read plus a pass over the steps so far (O(writes)); plans read little and write much.
 /// Write steps keep a reference to the caller's memory, not a copy: the bytes are those present when the step is
 /// applied (Durable.write documents this). Instances are reused per thread (CommitScratch); <c>Clear</c> drops the
-/// references. The steps are the hand-off to anything that executes a plan: CommitApply, Durable.render, and a
-/// redo log that must see every write before the first store.
+/// references (plans of scalars and fills hold none). The steps are the hand-off to anything that executes a plan:
+/// CommitApply, Durable.render, and a redo log that must see every write before the first store.
 /// </remarks>
 [<Sealed>]
 type internal Journal() =
@@ -57,6 +61,9 @@ type internal Journal() =
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
+    /// The memory of Write steps (JournalStep.Value indexes it).
+    let mutable bytes: ReadOnlyMemory<byte> array = Array.zeroCreate 4
+    let mutable bytesCount = 0
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -92,7 +99,7 @@ type internal Journal() =
             let from = int (lo - step.Offset)
 
             match step.Kind with
-            | StepKind.Write -> step.Data.Span.Slice(from, target.Length).CopyTo target
+            | StepKind.Write -> bytes[int step.Value].Span.Slice(from, target.Length).CopyTo target
             | StepKind.Scalar ->
                 BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
                 ReadOnlySpan(scalarOut, from, target.Length).CopyTo target
@@ -116,7 +123,10 @@ type internal Journal() =
 
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
-        Array.Clear(steps, 0, count)
+        if bytesCount > 0 then
+            Array.Clear(bytes, 0, bytesCount)
+            bytesCount <- 0
+
         count <- 0
         source <- null
 
@@ -135,6 +145,11 @@ type internal Journal() =
         BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
         ReadOnlySpan(scalarOut, 0, int step.Length)
 
+    /// The memory Write step <paramref name="step"/> stores.
+    member _.Bytes(step: inref<JournalStep>) : ReadOnlyMemory<byte> =
+        Debug.Assert(step.Kind = StepKind.Write, "a write step")
+        bytes[int step.Value]
+
     /// The bytes ranges are checked against.
     member _.Capacity = capacity
 
@@ -149,15 +164,27 @@ type internal Journal() =
         overlay &step step.Offset destination
 
     member _.Write(offset: int64, data: ReadOnlyMemory<byte>) =
+        if bytesCount = bytes.Length then
+            Array.Resize(&bytes, bytesCount * 2)
+
+        // Counted before record, so that Clear drops the reference even when record stops the plan.
+        bytes[bytesCount] <- data
+        bytesCount <- bytesCount + 1
+        let before = count
+
         record
             {
                 Kind = StepKind.Write
                 Offset = offset
                 Length = int64 data.Length
-                Value = 0L
-                Data = data
+                Value = int64 (bytesCount - 1)
                 InRange = true
             }
+
+        if count = before then
+            // An empty write, dropped: keep no reference to it.
+            bytesCount <- bytesCount - 1
+            bytes[bytesCount] <- ReadOnlyMemory.Empty
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =
@@ -169,7 +196,6 @@ type internal Journal() =
                 Offset = offset
                 Length = int64 size
                 Value = value
-                Data = ReadOnlyMemory.Empty
                 InRange = true
             }
 
@@ -180,7 +206,6 @@ type internal Journal() =
                 Offset = offset
                 Length = length
                 Value = int64 value
-                Data = ReadOnlyMemory.Empty
                 InRange = true
             }
 
@@ -191,7 +216,6 @@ type internal Journal() =
                 Offset = 0L
                 Length = 0L
                 Value = 0L
-                Data = ReadOnlyMemory.Empty
                 InRange = true
             }
 
@@ -209,7 +233,6 @@ type internal Journal() =
                     Offset = offset
                     Length = length
                     Value = 0L
-                    Data = ReadOnlyMemory.Empty
                     InRange = true
                 }
 

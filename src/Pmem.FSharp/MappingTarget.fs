@@ -90,6 +90,19 @@ type internal MappingTarget() =
                 | 1 -> NativePtr.write p source[0]
                 | n -> source.CopyTo(Span<byte>(NativePtr.toVoidPtr p, n))
 
+        [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+        member _.StoreScalar(offset, size, value) =
+            // One store of the scalar's width (BinaryPrimitives over a span of that width is a single mov).
+            let p = NativePtr.toVoidPtr (at offset)
+
+            match size with
+            | 8 -> BinaryPrimitives.WriteInt64LittleEndian(Span<byte>(p, 8), value)
+            | 4 -> BinaryPrimitives.WriteInt32LittleEndian(Span<byte>(p, 4), int32 value)
+            | 2 -> BinaryPrimitives.WriteInt16LittleEndian(Span<byte>(p, 2), int16 value)
+            | _ ->
+                Debug.Assert((size = 1), "scalar width")
+                NativePtr.write (NativePtr.ofVoidPtr<byte> p) (byte value)
+
         member _.Fill(offset, count, value, nonTemporal) =
             let p = at offset
 

@@ -16,7 +16,7 @@ module internal PlanRender =
             if s.Kind = StepKind.Scalar then
                 journal.ScalarBytes(i).ToArray()
             else
-                s.Data.Span.Slice(0, int (min s.Length 16L)).ToArray()
+                journal.Bytes(&s).Span.Slice(0, int (min s.Length 16L)).ToArray()
 
         let hex = bytes |> Array.map (fun b -> b.ToString "X2") |> String.concat " "
         if s.Length > 16L then hex + " …" else hex

@@ -1,6 +1,7 @@
 namespace Pmem.FSharp
 
 open System
+open System.Buffers.Binary
 open global.Pmem
 
 /// <summary>
@@ -20,6 +21,9 @@ open global.Pmem
 type internal PmemTargetAdapter(target: IPmemTarget, capacity: int64) =
     /// The largest fill stored with one Copy (a multiple of 64, so non-temporal chunks stay whole lines).
     static let fillChunk = 1048576L
+
+    /// The bytes of the scalar StoreScalar stores.
+    let scalar = Array.zeroCreate<byte> 8
 
     new(target: IPmemTarget) = PmemTargetAdapter(target, target.Length)
 
@@ -42,6 +46,11 @@ type internal PmemTargetAdapter(target: IPmemTarget, capacity: int64) =
                     PmemCopyFlags.NoFlush
 
             target.Copy(offset, source, flags)
+
+        member _.StoreScalar(offset, size, value) =
+            // One Copy of the scalar's bytes: the simulator sees one store of that width.
+            BinaryPrimitives.WriteInt64LittleEndian(Span scalar, value)
+            target.Copy(offset, ReadOnlySpan(scalar, 0, size), PmemCopyFlags.NoFlush)
 
         member _.Fill(offset, length, value, nonTemporal) =
             let flags =

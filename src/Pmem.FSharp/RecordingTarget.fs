@@ -28,6 +28,12 @@ type internal RecordingTarget(inner: IDurableTarget, forward: bool) =
             if forward then
                 inner.Store(offset, source, nonTemporal)
 
+        member _.StoreScalar(offset, size, value) =
+            events.Add(Stored(offset, int64 size, false))
+
+            if forward then
+                inner.StoreScalar(offset, size, value)
+
         member _.Fill(offset, length, value, nonTemporal) =
             events.Add(Filled(offset, length, value, nonTemporal))
 

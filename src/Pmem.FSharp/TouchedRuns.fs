@@ -4,7 +4,7 @@ open System
 open System.Diagnostics
 
 /// <summary>
-/// The units (cache lines or pages) one barrier group touched, as half-open runs <c>[start, end)</c>; <c>Issue</c>
+/// The units (cache lines or pages) one barrier group touched, as half-open runs <c>[start, end)</c>; <c>Merge</c>
 /// sorts and merges them so that each unit is flushed (or msync'd) once, by one call per contiguous run.
 /// </summary>
 /// <remarks>Arrays grow by doubling and are reused across commits: adding runs allocates nothing once warm.</remarks>
@@ -15,7 +15,7 @@ type internal TouchedRuns() =
     let mutable count = 0
     let mutable sorted = true
 
-    /// The number of runs held (before the merge Issue does).
+    /// The number of runs held (maximal after Merge).
     member _.Count = count
 
     /// Adds units <c>[first, last]</c>. A run that overlaps or extends the previous one (consecutive writes)
@@ -41,30 +41,34 @@ type internal TouchedRuns() =
         count <- 0
         sorted <- true
 
-    /// Makes the touched units durable on <paramref name="target"/> with one call per maximal run (overlapping
-    /// and adjacent runs merged), in ascending order: <c>FlushLines</c> when the units are lines, <c>Msync</c>
-    /// (clipped to the target's length) when they are pages of <paramref name="pageSize"/> bytes.
-    member _.Issue(target: IDurableTarget, pages: bool, pageSize: int64) =
-        if count > 0 then
-            if not sorted then
-                MemoryExtensions.Sort(Span(starts, 0, count), Span(ends, 0, count))
-
-            let mutable runStart = starts[0]
-            let mutable runEnd = ends[0]
+    /// <summary>
+    /// Sorts the runs and merges overlapping and adjacent ones in place; returns how many maximal runs remain, in
+    /// ascending order (<c>Start</c>/<c>Stop</c> read them). CommitApply flushes (or msyncs) each once.
+    /// </summary>
+    /// <remarks>
+    /// Runs added in ascending order are already maximal (Add merged each with the one before when they touched), so
+    /// only an out-of-order group pays for the sort and the merge.
+    /// </remarks>
+    member _.Merge() =
+        if not sorted then
+            MemoryExtensions.Sort(Span(starts, 0, count), Span(ends, 0, count))
+            sorted <- true
+            let mutable merged = 0
 
             for i in 1 .. count - 1 do
-                if starts[i] <= runEnd then
-                    runEnd <- max runEnd ends[i]
+                if starts[i] <= ends[merged] then
+                    ends[merged] <- max ends[merged] ends[i]
                 else
-                    TouchedRuns.IssueOne(target, pages, pageSize, runStart, runEnd)
-                    runStart <- starts[i]
-                    runEnd <- ends[i]
+                    merged <- merged + 1
+                    starts[merged] <- starts[i]
+                    ends[merged] <- ends[i]
 
-            TouchedRuns.IssueOne(target, pages, pageSize, runStart, runEnd)
+            count <- merged + 1
 
-    static member private IssueOne(target: IDurableTarget, pages: bool, pageSize: int64, first: int64, stop: int64) =
-        if pages then
-            let offset = first * pageSize
-            target.Msync(offset, min (stop * pageSize) target.Length - offset)
-        else
-            target.FlushLines(first, stop - first)
+        count
+
+    /// The first unit of run <paramref name="i"/>.
+    member _.Start(i: int) = starts[i]
+
+    /// The unit after the last of run <paramref name="i"/>.
+    member _.Stop(i: int) = ends[i]

@@ -19,6 +19,7 @@ type internal ZeroTarget() =
 
         member _.Read(_, destination) = destination.Clear()
         member _.Store(_, _, _) = invalidOp "ZeroTarget is read-only."
+        member _.StoreScalar(_, _, _) = invalidOp "ZeroTarget is read-only."
         member _.Fill(_, _, _, _) = invalidOp "ZeroTarget is read-only."
         member _.FlushLines(_, _) = invalidOp "ZeroTarget is read-only."
         member _.Drain() = invalidOp "ZeroTarget is read-only."

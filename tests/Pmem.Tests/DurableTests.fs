@@ -4,6 +4,7 @@ module Pmem.Tests.DurableTests
 
 open System
 open System.IO
+open System.Threading
 open Expecto
 open Hedgehog
 open Hedgehog.FSharp
@@ -87,6 +88,57 @@ let private eventGroups (events: TargetEvent list) =
         | e :: rest -> go rest (e :: current) acc
 
     go events [] []
+
+/// Several threads commit plans to one mapping while the test thread disposes it. Every commit must return Ok or
+/// Disposed (a commit on unmapped memory would crash the process), and a commit started after Dispose returned must
+/// return Disposed.
+let private commitsRacingDispose (dir: TempDir) =
+    let workers = 4
+
+    for round in 1..10 do
+        let mapping = dir.File $"race{round}.pmem" |> Pmem.mapFile (MapOptions.create (1L <<< 20))
+        let failures = Collections.Concurrent.ConcurrentQueue<string>()
+        let committed = Array.zeroCreate<int> workers
+        let disposed = ref false
+
+        let worker (index: int) () =
+            // Writes over 16 pages, a barrier, then the worker's own word: plenty of stores and flushes to race with.
+            let plan value =
+                durable {
+                    for k in 0L .. 15L do
+                        do! Durable.writeInt64 (k * 65536L + int64 index * 8L) value
+
+                    do! Durable.barrier
+                    do! Durable.writeInt64 (int64 index * 64L) value
+                }
+
+            let mutable running = true
+            let mutable value = 0L
+
+            while running do
+                value <- value + 1L
+                let startedAfterDispose = Volatile.Read &disposed.contents
+
+                try
+                    match Durable.commit mapping (plan value) with
+                    | Ok() when startedAfterDispose -> failures.Enqueue "a commit started after Dispose returned was Ok"
+                    | Ok() -> Interlocked.Increment &committed[index] |> ignore
+                    | Error PmemError.Disposed -> running <- false
+                    | Error e -> failures.Enqueue(PmemError.describe e)
+                with e ->
+                    failures.Enqueue(string e)
+                    running <- false
+
+        let threads = [ for i in 0 .. workers - 1 -> Thread(worker i) ]
+        threads |> List.iter (fun t -> t.Start())
+        // Dispose only once every worker is committing.
+        while Seq.exists (fun i -> Volatile.Read &committed[i] < 20) [ 0 .. workers - 1 ] && failures.IsEmpty do
+            Thread.Yield() |> ignore
+
+        mapping.Dispose()
+        Volatile.Write(&disposed.contents, true)
+        threads |> List.iter (fun t -> t.Join())
+        Expect.isEmpty failures $"round {round}: only Ok, then Disposed"
 
 let private pmemTests =
     testSequenced
@@ -195,6 +247,12 @@ let private pmemTests =
                   drains (Durable.sequence [ Durable.barrier; Durable.barrier ]) =! 0
                   drains (Durable.sequence [ Durable.writeInt64 0L 1L; Durable.barrier ]) =! 1)
 
+          testCase "commits racing a Dispose return Ok or Disposed, never crash, and none succeeds after Dispose"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              commitsRacingDispose dir
+
           testCase "64 scattered 8-byte writes: 64 lines, one flush call each, one drain"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
@@ -275,6 +333,12 @@ let private msyncTests =
               use dir = diskDir ()
               Property.checkWith (msyncConfig)
               <| matchesModel dir false CommitOptions.defaults
+
+          testCase "commits racing a Dispose return Ok or Disposed (msync path)"
+          <| fun () ->
+              use _ = withOptions PmemOptions.Default
+              use dir = diskDir ()
+              commitsRacingDispose dir
 
           testCase "each run of touched pages is msync'd once per group, and nothing drains"
           <| fun () ->
