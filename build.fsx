@@ -1,4 +1,4 @@
-// Pmem build: dotnet fsi build.fsx -t <Target>   (Clean, Build, Test, Demo, Bench, Pack, Soak, Format, CheckFormat)
+// Pmem build: dotnet fsi build.fsx -t <Target>   (Clean, Build, Test, Demo, Bench, Pack, Soak)
 #r "nuget: Fake.Core.Target, 5.20.3"
 #r "nuget: Fake.DotNet.Cli, 5.20.3"
 #r "nuget: Fake.IO.FileSystem, 5.20.3"

@@ -379,6 +379,56 @@ let private errorTests =
               Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
               Durable.commit mapping (Durable.result 1) =! Error PmemError.Disposed
 
+          testCase "a plan that disposes its own mapping: the commit completes, the unmap waits for its end"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              let path = dir.File "self-disposed.pmem"
+              let mapping = path |> Pmem.mapFile (MapOptions.create 4096L)
+              let address = mapping.Address
+              let mutable mappedDuringPlan = None
+
+              let plan =
+                  durable {
+                      do! Durable.writeInt64 0L 7L
+                      mapping.Dispose()
+                      mappedDuringPlan <- Some(mapsEntry address |> Option.isSome)
+                      do! Durable.writeInt64 8L 9L
+                  }
+
+              Durable.commit mapping plan =! Ok()
+              mappedDuringPlan =! Some true
+              mapsEntry address =! None
+              Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
+              let bytes = File.ReadAllBytes path
+              BitConverter.ToInt64(bytes, 0) =! 7L
+              BitConverter.ToInt64(bytes, 8) =! 9L
+
+          testCase "a plan that commits to a second mapping and disposes it: both commits complete"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              use outer = dir.File "outer.pmem" |> Pmem.mapFile (MapOptions.create 4096L)
+              let innerPath = dir.File "inner.pmem"
+              let inner = innerPath |> Pmem.mapFile (MapOptions.create 4096L)
+              let innerAddress = inner.Address
+
+              let plan =
+                  durable {
+                      do! Durable.writeInt64 0L 1L
+                      let innerResult = Durable.commit inner (Durable.writeInt64 0L 2L)
+                      inner.Dispose()
+                      do! Durable.writeInt64 8L 3L
+                      return innerResult
+                  }
+
+              Durable.commit outer plan =! Ok(Ok())
+              mapsEntry innerAddress =! None
+              BitConverter.ToInt64(File.ReadAllBytes innerPath, 0) =! 2L
+              let mutable read = Array.zeroCreate<byte> 16
+              outer.Read(0L, Span read)
+              (BitConverter.ToInt64(read, 0), BitConverter.ToInt64(read, 8)) =! (1L, 3L)
+
           testCase "a read out of range stops the plan with OutOfRange before anything is written"
           <| fun () ->
               use dir = shmDir ()

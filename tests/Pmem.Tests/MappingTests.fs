@@ -19,14 +19,6 @@ let private errnoOf (f: unit -> unit) =
     with :? PmemException as e ->
         Some e.Errno
 
-/// Whether an address appears as the start of a line in /proc/self/maps, and with which permissions.
-let private mapsEntry (address: nativeint) =
-    File.ReadAllLines "/proc/self/maps"
-    |> Array.tryPick (fun line ->
-        let range = line.Split(' ').[0]
-        let start = Convert.ToUInt64(range.Split('-').[0], 16)
-        if start = uint64 address then Some(line.Split(' ').[1]) else None)
-
 let private contents =
     testList
         "contents"

@@ -139,3 +139,11 @@ type GuardedRegion(pages: int) =
 
     interface IDisposable with
         member _.Dispose() = Pmem.Interop.Libc.munmap(baseAddr, total) |> ignore
+
+/// Whether an address appears as the start of a line in /proc/self/maps, and with which permissions.
+let mapsEntry (address: nativeint) =
+    File.ReadAllLines "/proc/self/maps"
+    |> Array.tryPick (fun line ->
+        let range = line.Split(' ').[0]
+        let start = Convert.ToUInt64(range.Split('-').[0], 16)
+        if start = uint64 address then Some(line.Split(' ').[1]) else None)

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Pmem;
 
@@ -17,16 +18,19 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 {
     private readonly PmemMappingHandle _handle;
 
+    /// <summary>The start address (valid while the mapping is claimed, see <see cref="Enter"/>).</summary>
+    private readonly byte* _address;
+
     /// <summary>
-    /// Set by <see cref="Dispose"/> before the handle is released. SafeHandle alone refuses new references only once
-    /// the count reaches zero, which threads that keep overlapping their operations could postpone forever; checking
-    /// this flag after taking a reference makes every call that starts after Dispose throw.
+    /// Set by <see cref="Dispose"/> before it waits for running operations and releases the handle; every operation
+    /// checks it after claiming the mapping (<see cref="Enter"/>), so every call that starts after Dispose throws.
     /// </summary>
     private volatile bool _disposed;
 
     private PmemMapping(PmemMappingHandle handle, long length, bool isPmem, string isPmemReason, bool isDeviceDax, bool isMapSync, string? path)
     {
         _handle = handle;
+        _address = (byte*)handle.DangerousGetHandle();
         Length = length;
         IsPmem = isPmem;
         IsPmemReason = isPmemReason;
@@ -106,10 +110,27 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
         }
     }
 
-    /// <summary>Unmaps. Does not persist anything; operations still running on other threads finish first.</summary>
+    /// <summary>
+    /// Unmaps. Does not persist anything. Blocks until operations running on other threads (calls on this mapping, F#
+    /// commits to it) have ended; called from inside such an operation on the same thread, unmaps when it ends.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
+        if (MappingUse.WaitUntilUnused(this))
+        {
+            // Disposed from inside an operation on this thread: the reference keeps the mapping until that
+            // operation's Exit.
+            byte* p = null;
+            _handle.AcquirePointer(ref p);
+            MappingUse.ForThisThread.HoldsReference = true;
+        }
+
         _handle.Dispose();
     }
 
@@ -137,11 +158,70 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
         return new PmemMapping(handle, length, isPmem, reason, isDax, mapped.MapSync, path);
     }
 
-    /// <summary>Checks the range, takes a reference on the mapping and returns the range's address. Pair with <see cref="Exit"/>.</summary>
+    /// <summary>
+    /// Checks the range, claims the mapping for the calling thread (it stays mapped until <see cref="Exit"/>) and
+    /// returns the range's address. Throws <see cref="ObjectDisposedException"/> once Dispose has started.
+    /// </summary>
+    /// <remarks>
+    /// The claim is a plain store into the thread's <see cref="MappingUse"/> slot (no atomic instruction, see there);
+    /// when the slot holds another mapping, a SafeBuffer reference instead.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal byte* Enter(long offset, long length)
     {
         CheckRange(offset, length);
+        MappingUse use = MappingUse.ForThisThread;
+        PmemMapping? current = use.Current;
+        if (current is null)
+        {
+            // Store, then load (Dispose stores, barriers every processor, then loads: see MappingUse).
+            Volatile.Write(ref use.Current, this);
+            if (_disposed)
+            {
+                Volatile.Write(ref use.Current, null);
+                ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
+            }
+
+            use.Depth = 1;
+            return _address + offset;
+        }
+
+        if (ReferenceEquals(current, this))
+        {
+            // Nested on the same thread: already claimed (a Dispose in between defers its unmap to the outermost Exit).
+            use.Depth++;
+            return _address + offset;
+        }
+
+        return EnterCounted(offset);
+    }
+
+    /// <summary>Ends what <see cref="Enter"/> began.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Exit()
+    {
+        MappingUse use = MappingUse.ForThisThread;
+        if (ReferenceEquals(use.Current, this))
+        {
+            if (--use.Depth == 0)
+            {
+                if (use.HoldsReference)
+                {
+                    ReleaseDeferred(use);
+                }
+
+                Volatile.Write(ref use.Current, null);
+            }
+        }
+        else
+        {
+            _handle.ReleasePointer();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private byte* EnterCounted(long offset)
+    {
         byte* p = null;
         _handle.AcquirePointer(ref p);
         if (_disposed)
@@ -153,8 +233,12 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
         return p + offset;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Exit() => _handle.ReleasePointer();
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReleaseDeferred(MappingUse use)
+    {
+        use.HoldsReference = false;
+        _handle.ReleasePointer();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckRange(long offset, long length)
