@@ -12,36 +12,11 @@ open Pmem
 open Pmem.FSharp
 open Pmem.Tests.TestDsl
 open Pmem.Tests.DurableModel
-
-/// Two pages, 128 lines.
-let private size = 8192L
+open Pmem.Tests.DurableFixtures
 
 let private lineSize = 64L
 
 let private pageSize = 4096L
-
-/// Compares mapping contents with the model, naming the first differing offset instead of printing 8 KiB.
-let private sameBytes (label: string) (actual: byte array) (expected: byte array) =
-    if actual <> expected then
-        let first = Seq.zip actual expected |> Seq.findIndex (fun (a, e) -> a <> e)
-        failtestf "%s: bytes differ first at offset %d (actual %02X, expected %02X)" label first actual[first] expected[first]
-
-let private contents (mapping: PmemMapping) = Pmem.read 0L (int size) mapping
-
-/// A fresh file of `size` bytes in dir holding `initial`, given to body, then removed.
-let private withFile (dir: TempDir) (initial: byte array) (body: PmemMapping -> string -> 'a) =
-    let path = dir.File $"{Guid.NewGuid():N}.pmem"
-
-    try
-        let mapping = path |> Pmem.mapFile (MapOptions.create size)
-
-        try
-            Pmem.copy 0L initial mapping
-            body mapping path
-        finally
-            mapping.Dispose()
-    finally
-        File.Delete path
 
 /// Commits the generated plan; bytes and read values must match the model, also after unmap and remap.
 let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptions) =
@@ -88,57 +63,6 @@ let private eventGroups (events: TargetEvent list) =
         | e :: rest -> go rest (e :: current) acc
 
     go events [] []
-
-/// Several threads commit plans to one mapping while the test thread disposes it. Every commit must return Ok or
-/// Disposed (a commit on unmapped memory would crash the process), and a commit started after Dispose returned must
-/// return Disposed.
-let private commitsRacingDispose (dir: TempDir) =
-    let workers = 4
-
-    for round in 1..10 do
-        let mapping = dir.File $"race{round}.pmem" |> Pmem.mapFile (MapOptions.create (1L <<< 20))
-        let failures = Collections.Concurrent.ConcurrentQueue<string>()
-        let committed = Array.zeroCreate<int> workers
-        let disposed = ref false
-
-        let worker (index: int) () =
-            // Writes over 16 pages, a barrier, then the worker's own word: plenty of stores and flushes to race with.
-            let plan value =
-                durable {
-                    for k in 0L .. 15L do
-                        do! Durable.writeInt64 (k * 65536L + int64 index * 8L) value
-
-                    do! Durable.barrier
-                    do! Durable.writeInt64 (int64 index * 64L) value
-                }
-
-            let mutable running = true
-            let mutable value = 0L
-
-            while running do
-                value <- value + 1L
-                let startedAfterDispose = Volatile.Read &disposed.contents
-
-                try
-                    match Durable.commit mapping (plan value) with
-                    | Ok() when startedAfterDispose -> failures.Enqueue "a commit started after Dispose returned was Ok"
-                    | Ok() -> Interlocked.Increment &committed[index] |> ignore
-                    | Error PmemError.Disposed -> running <- false
-                    | Error e -> failures.Enqueue(PmemError.describe e)
-                with e ->
-                    failures.Enqueue(string e)
-                    running <- false
-
-        let threads = [ for i in 0 .. workers - 1 -> Thread(worker i) ]
-        threads |> List.iter (fun t -> t.Start())
-        // Dispose only once every worker is committing.
-        while Seq.exists (fun i -> Volatile.Read &committed[i] < 20) [ 0 .. workers - 1 ] && failures.IsEmpty do
-            Thread.Yield() |> ignore
-
-        mapping.Dispose()
-        Volatile.Write(&disposed.contents, true)
-        threads |> List.iter (fun t -> t.Join())
-        Expect.isEmpty failures $"round {round}: only Ok, then Disposed"
 
 let private pmemTests =
     testSequenced
@@ -247,12 +171,6 @@ let private pmemTests =
                   drains (Durable.sequence [ Durable.barrier; Durable.barrier ]) =! 0
                   drains (Durable.sequence [ Durable.writeInt64 0L 1L; Durable.barrier ]) =! 1)
 
-          testCase "commits racing a Dispose return Ok or Disposed, never crash, and none succeeds after Dispose"
-          <| fun () ->
-              use _ = withOptions (PmemOptions(IsPmemForce = true))
-              use dir = shmDir ()
-              commitsRacingDispose dir
-
           testCase "64 scattered 8-byte writes: 64 lines, one flush call each, one drain"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
@@ -334,12 +252,6 @@ let private msyncTests =
               Property.checkWith (msyncConfig)
               <| matchesModel dir false CommitOptions.defaults
 
-          testCase "commits racing a Dispose return Ok or Disposed (msync path)"
-          <| fun () ->
-              use _ = withOptions PmemOptions.Default
-              use dir = diskDir ()
-              commitsRacingDispose dir
-
           testCase "each run of touched pages is msync'd once per group, and nothing drains"
           <| fun () ->
               use _ = withOptions PmemOptions.Default
@@ -370,66 +282,7 @@ let private msyncTests =
 let private errorTests =
     testList
         "errors and edges"
-        [ testCase "a disposed mapping gives Disposed"
-          <| fun () ->
-              use dir = shmDir ()
-              let path = dir.File "disposed.pmem"
-              let mapping = path |> Pmem.mapFile (MapOptions.create 4096L)
-              mapping.Dispose()
-              Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
-              Durable.commit mapping (Durable.result 1) =! Error PmemError.Disposed
-
-          testCase "a plan that disposes its own mapping: the commit completes, the unmap waits for its end"
-          <| fun () ->
-              use _ = withOptions (PmemOptions(IsPmemForce = true))
-              use dir = shmDir ()
-              let path = dir.File "self-disposed.pmem"
-              let mapping = path |> Pmem.mapFile (MapOptions.create 4096L)
-              let address = mapping.Address
-              let mutable mappedDuringPlan = None
-
-              let plan =
-                  durable {
-                      do! Durable.writeInt64 0L 7L
-                      mapping.Dispose()
-                      mappedDuringPlan <- Some(mapsEntry address |> Option.isSome)
-                      do! Durable.writeInt64 8L 9L
-                  }
-
-              Durable.commit mapping plan =! Ok()
-              mappedDuringPlan =! Some true
-              mapsEntry address =! None
-              Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
-              let bytes = File.ReadAllBytes path
-              BitConverter.ToInt64(bytes, 0) =! 7L
-              BitConverter.ToInt64(bytes, 8) =! 9L
-
-          testCase "a plan that commits to a second mapping and disposes it: both commits complete"
-          <| fun () ->
-              use _ = withOptions (PmemOptions(IsPmemForce = true))
-              use dir = shmDir ()
-              use outer = dir.File "outer.pmem" |> Pmem.mapFile (MapOptions.create 4096L)
-              let innerPath = dir.File "inner.pmem"
-              let inner = innerPath |> Pmem.mapFile (MapOptions.create 4096L)
-              let innerAddress = inner.Address
-
-              let plan =
-                  durable {
-                      do! Durable.writeInt64 0L 1L
-                      let innerResult = Durable.commit inner (Durable.writeInt64 0L 2L)
-                      inner.Dispose()
-                      do! Durable.writeInt64 8L 3L
-                      return innerResult
-                  }
-
-              Durable.commit outer plan =! Ok(Ok())
-              mapsEntry innerAddress =! None
-              BitConverter.ToInt64(File.ReadAllBytes innerPath, 0) =! 2L
-              let mutable read = Array.zeroCreate<byte> 16
-              outer.Read(0L, Span read)
-              (BitConverter.ToInt64(read, 0), BitConverter.ToInt64(read, 8)) =! (1L, 3L)
-
-          testCase "a read out of range stops the plan with OutOfRange before anything is written"
+        [ testCase "a read out of range stops the plan with OutOfRange before anything is written"
           <| fun () ->
               use dir = shmDir ()
 
@@ -518,57 +371,5 @@ let private errorTests =
                   Pmem.read 0L 20 mapping
                   =! Array.concat [ [| 1uy; 2uy; 0xAAuy; 4uy |]; Array.create 4 0xEEuy; Array.create 8 0xFFuy; Array.create 4 0x11uy ]) ]
 
-let private renderTests =
-    testList
-        "render"
-        [ testCase "render lists writes, barriers, reads, and the flushes and drains of the commit"
-          <| fun () ->
-              let plan =
-                  durable {
-                      let! tail = Durable.readInt64 0L
-                      do! Durable.write 100L (Array.create 40 7uy)
-                      do! Durable.barrier
-                      do! Durable.writeInt64 0L (tail + 40L)
-                      return tail
-                  }
-
-              let text = Durable.render plan
-              let expected =
-                  [ "2 writes (48 bytes), 1 barrier, 1 read"
-                    "read     [0, 8)"
-                    "write    [100, 140)"
-                    "07 07 07 07 07 07 07 07 07 07 07 07 07 07 07 07 …"
-                    "barrier"
-                    "(int64 40)"
-                    "Result: 0L"
-                    "flush    lines 1..2 (bytes [64, 192))"
-                    "flush    line 0 (bytes [0, 64))"
-                    "Totals: 2 stores (0 non-temporal), 2 flush calls (3 lines), 2 drains" ]
-
-              for part in expected do
-                  Expect.stringContains text part "render shows it"
-
-          testCase "renderOn reads the mapping, reports ranges out of it, and writes nothing"
-          <| fun () ->
-              use dir = shmDir ()
-
-              withFile dir (Array.create (int size) 1uy) (fun mapping _ ->
-                  let plan =
-                      durable {
-                          let! value = Durable.readByte 0L
-                          do! Durable.writeInt64 (size - 4L) 0L
-                          do! Durable.writeByte 0L (value + 1uy)
-                          return value
-                      }
-
-                  let text = Durable.renderOn mapping plan
-                  Expect.stringContains text "Result: 1uy" "the mapping was read"
-                  Expect.stringContains text $"OUT OF RANGE (capacity {size})" "the bad write is marked"
-                  Expect.stringContains text "Commit would return OutOfRange" "and the outcome said"
-                  sameBytes "after render" (contents mapping) (Array.create (int size) 1uy))
-
-          testCase "a plan prints as a plan with %A"
-          <| fun () -> sprintf "%A" (Durable.readInt64 0L) =! "Durable<Int64> (a plan: Durable.render shows its steps)" ]
-
 let tests =
-    testList "Durable" [ pmemTests; msyncTests; errorTests; renderTests ]
+    testList "Durable" [ pmemTests; msyncTests; errorTests ]

@@ -27,6 +27,8 @@ let allTests =
           DurableBuilderTests.tests
           DurableInference.tests
           DurableTests.tests
+          DurableDisposeTests.tests
+          DurableRenderTests.tests
           DurableLogExampleTests.tests
           LibpmemExampleTests.tests
           CliTests.tests

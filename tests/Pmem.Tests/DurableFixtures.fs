@@ -1,0 +1,35 @@
+/// What the Durable test files share: an 8 KiB file per case and a byte comparison that names the first difference.
+module Pmem.Tests.DurableFixtures
+
+open System
+open System.IO
+open Expecto
+open Pmem
+open Pmem.FSharp
+open Pmem.Tests.TestDsl
+
+/// Two pages, 128 lines.
+let size = 8192L
+
+/// Compares mapping contents with the model, naming the first differing offset instead of printing 8 KiB.
+let sameBytes (label: string) (actual: byte array) (expected: byte array) =
+    if actual <> expected then
+        let first = Seq.zip actual expected |> Seq.findIndex (fun (a, e) -> a <> e)
+        failtestf "%s: bytes differ first at offset %d (actual %02X, expected %02X)" label first actual[first] expected[first]
+
+let contents (mapping: PmemMapping) = Pmem.read 0L (int size) mapping
+
+/// A fresh file of `size` bytes in dir holding `initial`, given to body, then removed.
+let withFile (dir: TempDir) (initial: byte array) (body: PmemMapping -> string -> 'a) =
+    let path = dir.File $"{Guid.NewGuid():N}.pmem"
+
+    try
+        let mapping = path |> Pmem.mapFile (MapOptions.create size)
+
+        try
+            Pmem.copy 0L initial mapping
+            body mapping path
+        finally
+            mapping.Dispose()
+    finally
+        File.Delete path
