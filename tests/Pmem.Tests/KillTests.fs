@@ -119,6 +119,8 @@ let private killOnce (path: string) (seed: int) (model: Model) (random: Random) 
     psi.RedirectStandardError <- true
     psi.UseShellExecute <- false
     psi.Environment["PMEM_IS_PMEM_FORCE"] <- "1"
+    // No debugger pipes or diagnostics socket in the temp directory: a process killed with SIGKILL cannot remove its own.
+    psi.Environment["DOTNET_EnableDiagnostics"] <- "0"
     let mutable acknowledged = -1L
     let firstCommit = new ManualResetEventSlim(false)
     let errors = Text.StringBuilder()

@@ -27,11 +27,11 @@ let private globalPackagesFolder () =
     m.Groups[1].Value.Trim()
 
 /// Packs a project's Release build (as the Pack target does, without rebuilding) into the feed.
-let private pack (feed: string) (nuspecs: string) (suffix: string) (project: string) =
+let private pack (tmp: string) (feed: string) (nuspecs: string) (suffix: string) (project: string) =
     async {
         return
             dotnet
-                []
+                [ "TMPDIR", tmp ]
                 [ "pack"
                   file project
                   "-c"
@@ -110,10 +110,13 @@ let tests =
               let feed = work.File "feed"
               let scriptDir = work.File "script"
               Directory.CreateDirectory scriptDir |> ignore
+              // The SDK's own temporary directories (pack, restore) go here and are removed with the rest.
+              let tmp = work.File "tmp"
+              Directory.CreateDirectory tmp |> ignore
 
               let packs =
                   [ "src/Pmem.Core/Pmem.Core.csproj"; "src/Pmem.FSharp/Pmem.FSharp.fsproj" ]
-                  |> List.map (pack feed (work.File "nuspec") suffix)
+                  |> List.map (pack tmp feed (work.File "nuspec") suffix)
                   |> Async.Parallel
                   |> Async.RunSynchronously
 
@@ -131,7 +134,9 @@ let tests =
 
               let ran =
                   dotnet
-                      [ "NUGET_PACKAGES", packages; "NUGET_FALLBACK_PACKAGES", globalPackagesFolder () ]
+                      [ "NUGET_PACKAGES", packages
+                        "NUGET_FALLBACK_PACKAGES", globalPackagesFolder ()
+                        "TMPDIR", tmp ]
                       [ "fsi"; "--quiet"; script ]
 
               Expect.equal ran.Code 0 $"the script exits 0; stdout:\n{ran.Out}\nstderr:\n{ran.Err}"
