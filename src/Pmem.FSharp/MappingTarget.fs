@@ -12,8 +12,8 @@ open global.Pmem
 
 /// <summary>The real target: a PmemMapping held open for the length of one commit.</summary>
 /// <remarks>
-/// <c>Attach</c> takes the mapping's SafeBuffer reference (throwing ObjectDisposedException if it was disposed), so a
-/// concurrent Dispose waits until <c>Detach</c>; the persistence configuration (flush stub, fences, NT threshold) is
+/// <c>Attach</c> claims the mapping for the calling thread (PmemMapping.Enter: throws ObjectDisposedException if it
+/// was disposed), so a concurrent Dispose waits until <c>Detach</c>; the persistence configuration (flush stub, fences, NT threshold) is
 /// read once at <c>Attach</c>. Instances are reused (one per thread, see CommitScratch): no allocation per commit.
 /// </remarks>
 [<Sealed>]
@@ -34,10 +34,10 @@ type internal MappingTarget() =
         | null -> raise (InvalidOperationException "MappingTarget used while detached.")
         | c -> c
 
-    /// Takes the mapping's reference; throws ObjectDisposedException when it was disposed.
+    /// Claims the mapping; throws ObjectDisposedException when it was disposed.
     member _.Attach(target: PmemMapping) =
         Debug.Assert(isNull mapping, "a MappingTarget serves one commit at a time")
-        // Enter refuses a disposed mapping even while other threads still hold references to it.
+        // Enter refuses a mapping whose Dispose has started, even while other threads still operate on it.
         let p = target.Enter(0L, 0L)
         mapping <- target
         baseAddress <- NativePtr.toNativeInt p
@@ -45,7 +45,7 @@ type internal MappingTarget() =
         length <- target.Length
         isPmem <- target.IsPmem
 
-    /// Releases the reference taken by Attach (no-op when detached).
+    /// Ends the claim taken by Attach (no-op when detached).
     member _.Detach() =
         match mapping with
         | null -> ()

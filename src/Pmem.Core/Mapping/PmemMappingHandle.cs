@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace Pmem;
 
 /// <summary>
-/// Owns one mapping: <see cref="SafeBuffer"/> reference counting makes every access that brackets itself with
-/// <c>AcquirePointer</c>/<c>ReleasePointer</c> keep the mapping alive, so <c>Dispose</c> during an operation unmaps
-/// only when the operation ends, and any later access throws <see cref="System.ObjectDisposedException"/>.
+/// Owns one mapping. Code that uses it through <see cref="PmemMapping.Buffer"/> brackets its accesses with
+/// <c>AcquirePointer</c>/<c>ReleasePointer</c>: <see cref="SafeBuffer"/> reference counting keeps the mapping until the
+/// last release, even across <see cref="PmemMapping.Dispose"/>. <see cref="PmemMapping"/>'s own operations claim the
+/// mapping per thread instead (no atomic instruction); <see cref="PmemMapping.Dispose"/> waits for those.
 /// </summary>
 public sealed class PmemMappingHandle : SafeBuffer
 {
