@@ -111,7 +111,7 @@ let randomBytes (seed: int) (n: int) =
     Random(seed).NextBytes bytes
     bytes
 
-let private firstDifference (actual: ReadOnlySpan<byte>) (expected: ReadOnlySpan<byte>) =
+let firstDifference (actual: ReadOnlySpan<byte>) (expected: ReadOnlySpan<byte>) =
     let mutable i = 0
 
     while i < actual.Length && actual[i] = expected[i] do

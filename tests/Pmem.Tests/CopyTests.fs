@@ -169,6 +169,46 @@ let private guardPages (v: Variant) =
             fill flags 0 length
             fill flags (size - length) length
 
+/// Overlapping moves inside one region between PROT_NONE pages, source and destination together running from guard
+/// to guard (as closely as the misalignments allow), both directions: a load or store outside either range faults,
+/// and the whole region must equal the model afterwards.
+let private guardedMoves (v: Variant) =
+    let config = configFor v
+    use region = new GuardedRegion(2)
+    let size = region.Size
+    let background = randomBytes 7 size
+    let model = Array.zeroCreate<byte> size
+    background.CopyTo region.Span
+
+    let move flags (src: int) (dest: int) (length: int) =
+        PersistentCopy.Memmove(config, region.At dest, region.At src, unativeint length, flags)
+        |> ignore
+
+        background.CopyTo(model, 0)
+        Array.blit background src model dest length
+        let actual = Span.op_Implicit region.Span : ReadOnlySpan<byte>
+
+        if not (actual.SequenceEqual(ReadOnlySpan model)) then
+            let i = firstDifference actual (ReadOnlySpan model)
+            failtestf "%s flags %A: move of %d B from +%d to +%d: byte %d differs" v.Name flags length src dest i
+
+        background.CopyTo region.Span
+
+    for flags in [ PmemCopyFlags.None; PmemCopyFlags.Temporal; PmemCopyFlags.NonTemporal ] do
+        for distance in [ 1; 7; 8; 63; 64; 65; 127; 200; 1000; 4096 ] do
+            for head in 0..63 do
+                for tail in [ 0; 1; 7; 8; 31; 56; 63 ] do
+                    // Forward (destination below the source), then backward.
+                    move flags (head + distance) head (size - tail - head - distance)
+                    move flags head (head + distance) (size - tail - head - distance)
+
+            // Short moves against each guard.
+            for length in 0..320 do
+                move flags distance 0 length
+                move flags 0 distance length
+                move flags (size - length) (size - length - distance) length
+                move flags (size - length - distance) (size - length) length
+
 let private forEach (name: string) (variants: Variant list) (test: Variant -> unit) =
     testList name [ for v in variants -> testCase v.Name (fun () -> test v) ]
 
@@ -233,4 +273,5 @@ let tests =
           forEach "overlapping moves both directions, distances 1..130 and beyond, each routine" vectorAndScalar sweepOverlaps
           forEach "line blocks: runs of 0..40 lines (+ 0, 8, 37 bytes) copied, filled and moved by 64..1025 both ways" vectorAndScalar sweepBlocks
           forEach "guard pages: nothing is read or written outside the ranges" (vectorAndScalar @ [ variant Avx512 AutoFlush ]) guardPages
+          forEach "guard pages: overlapping moves both ways, from guard to guard" (vectorAndScalar @ [ variant Avx512 AutoFlush ]) guardedMoves
           generatedTests ]
