@@ -111,7 +111,7 @@ let randomBytes (seed: int) (n: int) =
     Random(seed).NextBytes bytes
     bytes
 
-let firstDifference (actual: ReadOnlySpan<byte>) (expected: ReadOnlySpan<byte>) =
+let private firstDifference (actual: ReadOnlySpan<byte>) (expected: ReadOnlySpan<byte>) =
     let mutable i = 0
 
     while i < actual.Length && actual[i] = expected[i] do
@@ -191,20 +191,34 @@ type MoveRig(maxLength: int) =
             (src :> IDisposable).Dispose()
 
 /// One buffer in which source and destination overlap; the model is Span.CopyTo on a managed copy.
-type OverlapRig(size: int) =
+/// <c>start</c> is the buffer's first byte; <c>owner</c> frees it.
+type OverlapRig private (start: nativeptr<byte>, size: int, owner: IDisposable) =
     let background = randomBytes 37 size
-    let buffer = new NativeBuffer(size)
+    let span () = Span<byte>(NativePtr.toVoidPtr start, size)
     let model = Array.copy background
 
-    do background.CopyTo buffer.Span
+    do background.CopyTo(span ())
+
+    /// A buffer of native memory.
+    new(size: int) =
+        let buffer = new NativeBuffer(size)
+        new OverlapRig(buffer.Address, size, buffer)
+
+    /// A buffer of <paramref name="pages"/> pages between PROT_NONE pages: a load or store outside the moved ranges
+    /// faults.
+    static member Guarded(pages: int) =
+        let region = new GuardedRegion(pages)
+        new OverlapRig(region.Start, region.Size, region)
+
+    member _.Size = size
 
     /// Moves within the buffer with the engine and compares the whole buffer with the model, then restores both.
     member _.Move(config: PersistenceConfig, flags, srcOffset: int, destOffset: int, length: int) =
-        PersistentCopy.Memmove(config, buffer.At destOffset, buffer.At srcOffset, unativeint length, flags)
+        PersistentCopy.Memmove(config, NativePtr.add start destOffset, NativePtr.add start srcOffset, unativeint length, flags)
         |> ignore
 
         Span<byte>(model, srcOffset, length).CopyTo(Span<byte>(model, destOffset, length))
-        let actual = Span.op_Implicit buffer.Span : ReadOnlySpan<byte>
+        let actual = Span.op_Implicit (span ()) : ReadOnlySpan<byte>
 
         let result =
             if actual.SequenceEqual(ReadOnlySpan model) then
@@ -213,12 +227,12 @@ type OverlapRig(size: int) =
                 let i = firstDifference actual (ReadOnlySpan model)
                 difference "the buffer" i actual[i] model[i]
 
-        background.CopyTo buffer.Span
+        background.CopyTo(span ())
         background.CopyTo(model, 0)
         result
 
     interface IDisposable with
-        member _.Dispose() = (buffer :> IDisposable).Dispose()
+        member _.Dispose() = owner.Dispose()
 
 /// The flags that select each routine, plus NoDrain (drains are invisible in the bytes and cost a fence each).
 let pathFlags =

@@ -174,25 +174,12 @@ let private guardPages (v: Variant) =
 /// and the whole region must equal the model afterwards.
 let private guardedMoves (v: Variant) =
     let config = configFor v
-    use region = new GuardedRegion(2)
-    let size = region.Size
-    let background = randomBytes 7 size
-    let model = Array.zeroCreate<byte> size
-    background.CopyTo region.Span
+    use rig = OverlapRig.Guarded 2
+    let size = rig.Size
 
     let move flags (src: int) (dest: int) (length: int) =
-        PersistentCopy.Memmove(config, region.At dest, region.At src, unativeint length, flags)
-        |> ignore
-
-        background.CopyTo(model, 0)
-        Array.blit background src model dest length
-        let actual = Span.op_Implicit region.Span : ReadOnlySpan<byte>
-
-        if not (actual.SequenceEqual(ReadOnlySpan model)) then
-            let i = firstDifference actual (ReadOnlySpan model)
-            failtestf "%s flags %A: move of %d B from +%d to +%d: byte %d differs" v.Name flags length src dest i
-
-        background.CopyTo region.Span
+        rig.Move(config, flags, src, dest, length)
+        |> expectSame (fun () -> $"{v.Name} flags {flags}: move of {length} B from +{src} to +{dest}")
 
     for flags in [ PmemCopyFlags.None; PmemCopyFlags.Temporal; PmemCopyFlags.NonTemporal ] do
         for distance in [ 1; 7; 8; 63; 64; 65; 127; 200; 1000; 4096 ] do
