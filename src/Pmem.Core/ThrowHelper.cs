@@ -63,5 +63,7 @@ internal static class ThrowHelper
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentOutOfRangeException CreateRangeException(long offset, long length, long capacity) =>
-        new("offset", $"The range [offset {offset}, length {length}) does not lie within the mapping of {capacity} bytes.");
+        new(
+            offset < 0 || offset > capacity ? "offset" : "length",
+            $"The range [offset {offset}, length {length}) does not lie within the mapping of {capacity} bytes.");
 }

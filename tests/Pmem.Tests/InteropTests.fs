@@ -39,6 +39,9 @@ let private constants: (string * int64) list =
       "S_IFCHR", int64 L.S_IFCHR
       "S_IFDIR", int64 L.S_IFDIR
       "S_IFREG", int64 L.S_IFREG
+      "S_IFLNK", int64 L.S_IFLNK
+      "MADV_POPULATE_WRITE", int64 L.MADV_POPULATE_WRITE
+      "FALLOC_FL_KEEP_SIZE", int64 L.FALLOC_FL_KEEP_SIZE
       "sizeof(struct stat)", 144L
       "offsetof(struct stat, st_dev)", 0L
       "offsetof(struct stat, st_mode)", 24L
@@ -52,6 +55,7 @@ let private constants: (string * int64) list =
       "EIO", int64 E.EIO
       "ENOMEM", int64 E.ENOMEM
       "EACCES", int64 E.EACCES
+      "EFAULT", int64 E.EFAULT
       "EEXIST", int64 E.EEXIST
       "ENOTDIR", int64 E.ENOTDIR
       "EISDIR", int64 E.EISDIR
@@ -68,7 +72,7 @@ let private program () =
         |> List.map (fun (expr, value) -> $"_Static_assert((long long)({expr}) == {value}LL, \"{expr} is not {value}\");")
     String.concat
         "\n"
-        ([ "#define _GNU_SOURCE"; "#include <fcntl.h>"; "#include <sys/mman.h>"; "#include <sys/stat.h>"
+        ([ "#define _GNU_SOURCE"; "#include <fcntl.h>"; "#include <linux/falloc.h>"; "#include <sys/mman.h>"; "#include <sys/stat.h>"
            "#include <stddef.h>"; "#include <errno.h>"; "int main(void) { return 0; }" ]
          @ asserts)
 

@@ -87,14 +87,6 @@ let child (path: string) (seed: int) : int =
         eprintfn "%s" (PmemError.describe failed.Value)
         3
 
-/// How to start this test executable again (as an apphost, or through the dotnet host).
-let private self () =
-    let host = Environment.ProcessPath |> Option.ofObj |> Option.defaultValue "dotnet"
-
-    match Reflection.Assembly.GetEntryAssembly() |> Option.ofObj with
-    | Some entry when Path.GetFileNameWithoutExtension host = "dotnet" -> host, [ entry.Location ]
-    | _ -> host, []
-
 /// What one kill found.
 type private Outcome =
     {
@@ -109,7 +101,7 @@ type private Outcome =
 /// Starts a child on path, kills it with SIGKILL a random time after its first acknowledged commit, recovers the
 /// file, and checks it against the model.
 let private killOnce (path: string) (seed: int) (model: Model) (random: Random) =
-    let host, prefix = self ()
+    let host, prefix = selfCommand ()
     let psi = ProcessStartInfo(host)
 
     for a in prefix @ [ "--crash-child"; path; string seed ] do

@@ -37,7 +37,9 @@ let allTests =
           AtomicCommitTests.tests
           CrashPropertyTests.tests
           CrashExampleTests.tests
-          KillTests.tests ]
+          KillTests.tests
+          LifetimeTests.tests
+          MapFailureTests.tests ]
 
 /// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
 let private summaryLine =
@@ -55,11 +57,13 @@ let private soakKills = 1000
 
 /// Arguments handled before Expecto sees them:
 /// <c>--crash-child path seed</c> runs the kill test's child (commits until killed);
+/// <c>--lifetime-child scenario ...</c> runs a scenario that would kill the process if Pmem regressed;
 /// <c>--soak</c> runs only the kill test, with 1000 kills instead of 50.
 [<EntryPoint>]
 let main argv =
     match List.ofArray argv with
     | "--crash-child" :: path :: seed :: _ -> KillTests.child path (int seed)
+    | "--lifetime-child" :: scenario -> LifetimeChild.run scenario
     | args when List.contains "--soak" args ->
         let rest = args |> List.filter ((<>) "--soak") |> Array.ofList
         runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (KillTests.testsWith soakKills)

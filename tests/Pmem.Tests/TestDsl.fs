@@ -92,6 +92,14 @@ let runIn (directory: string option) (environment: (string * string) list) (time
     p.WaitForExit()
     { Code = p.ExitCode; Out = out.Result; Err = err.Result }
 
+/// How to start this test program again as a child process: the host and the arguments before the program's own.
+let selfCommand () =
+    let host = Environment.ProcessPath |> Option.ofObj |> Option.defaultValue "dotnet"
+
+    match Reflection.Assembly.GetEntryAssembly() |> Option.ofObj with
+    | Some entry when Path.GetFileNameWithoutExtension host = "dotnet" -> host, [ entry.Location ]
+    | _ -> host, []
+
 /// runIn this process's working directory.
 let runWith environment timeout fileName args = runIn None environment timeout fileName args
 

@@ -13,6 +13,7 @@ internal static partial class Interop
         internal const int EAGAIN = 11;
         internal const int ENOMEM = 12;
         internal const int EACCES = 13;
+        internal const int EFAULT = 14;
         internal const int EBUSY = 16;
         internal const int EEXIST = 17;
         internal const int ENODEV = 19;

@@ -90,4 +90,11 @@ internal static class AlignedMapper
 
         return new Result(address, mapLength, mapSync, 0, "mmap");
     }
+
+    /// <summary>Undoes a successful <see cref="Map"/> (the caller failed after it).</summary>
+    internal static void Unmap(Result mapped)
+    {
+        int result = Interop.Libc.munmap(mapped.Address, mapped.MappedLength);
+        Debug.Assert(result == 0, "munmap of a range Map returned");
+    }
 }

@@ -6,12 +6,17 @@ namespace Pmem;
 
 /// <summary>
 /// Opens, creates and sizes the file behind a mapping, remembering enough to undo its effects on failure: a file
-/// this call created is unlinked, an existing file gets its original size back.
+/// this call created is unlinked, an existing file gets its original size back. Sizing comes last (after the mmap
+/// succeeded), so a failed map never truncates an existing file.
 /// </summary>
 internal static class FileOpener
 {
     /// <summary>An open descriptor and what opening it changed; <see cref="Errno"/> ≠ 0 means it failed.</summary>
-    internal readonly record struct Opened(int Fd, bool Created, bool IsTemporary, long OriginalSize, int Errno, string Operation);
+    /// <remarks><see cref="CreatedPath"/> is the file this call created (the target when the path is a dangling symbolic link).</remarks>
+    internal readonly record struct Opened(int Fd, string? CreatedPath, bool IsTemporary, long OriginalSize, int Errno, string Operation)
+    {
+        internal bool Created => CreatedPath is not null || IsTemporary;
+    }
 
     internal static Opened Open(string path, PmemFileFlags flags, UnixFileMode mode)
     {
@@ -26,23 +31,24 @@ internal static class FileOpener
         {
             // Exclusive without Create is passed through by libpmem and has no effect on an existing file.
             int fd = Interop.Libc.open(path, rw, 0);
-            return fd >= 0 ? new Opened(fd, false, false, 0, 0, "") : Failed("open");
+            return fd >= 0 ? new Opened(fd, null, false, 0, 0, "") : Failed("open");
         }
 
         // Try to create first, so that we know whether this call made the file (and may remove it on failure).
-        // If it exists, open it as it is; if it vanishes in between, try again.
+        // If it exists, open it as it is; if it vanishes in between, try again. A dangling symbolic link is followed
+        // to the file it names, which is created (as open(2) with O_CREAT does, and libpmem with it).
         for (int attempt = 0; ; attempt++)
         {
             int fd = Interop.Libc.open(path, rw | Interop.Libc.O_CREAT | Interop.Libc.O_EXCL, (uint)mode);
             if (fd >= 0)
             {
-                return new Opened(fd, true, false, 0, 0, "");
+                return new Opened(fd, path, false, 0, 0, "");
             }
 
             int errno = Marshal.GetLastPInvokeError();
             if (errno != Interop.Errno.EEXIST || exclusive)
             {
-                return new Opened(-1, false, false, 0, errno, "create");
+                return new Opened(-1, null, false, 0, errno, "create");
             }
 
             fd = Interop.Libc.open(path, rw, 0);
@@ -55,29 +61,47 @@ internal static class FileOpener
                     return failed;
                 }
 
-                return new Opened(fd, false, false, st.st_size, 0, "");
+                return new Opened(fd, null, false, st.st_size, 0, "");
             }
 
             errno = Marshal.GetLastPInvokeError();
+            if (errno == Interop.Errno.ENOENT && !exclusive && attempt < 40 && SymbolicLinks.DanglingTarget(path) is { } target)
+            {
+                path = target;
+                continue;
+            }
+
             if (errno != Interop.Errno.ENOENT || attempt >= 16)
             {
-                return new Opened(-1, false, false, 0, errno, "open");
+                return new Opened(-1, null, false, 0, errno, "open");
             }
         }
     }
 
     /// <summary>
     /// Sets the file to exactly <paramref name="length"/> bytes, allocating space unless <paramref name="sparse"/>.
-    /// Allocation runs first, so a file system that cannot hold the length fails before any data is truncated.
+    /// Allocation runs first and keeps the size, so a file system that cannot hold the length fails before the size
+    /// or any byte changes; the caller has already mapped the file.
     /// </summary>
     internal static (int Errno, string Operation) SetLength(Opened file, long length, bool sparse)
     {
         if (!sparse)
         {
-            int errno = Interop.Libc.posix_fallocate(file.Fd, 0, length);
-            if (errno != 0)
+            if (Interop.Libc.fallocate(file.Fd, Interop.Libc.FALLOC_FL_KEEP_SIZE, 0, length) != 0)
             {
-                return (errno, "posix_fallocate");
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Interop.Errno.EOPNOTSUPP)
+                {
+                    return (errno, "fallocate");
+                }
+
+                // No fallocate on this file system: glibc's emulation only fills holes (existing bytes stay), and a
+                // failure is undone by restoring the original size.
+                errno = Interop.Libc.posix_fallocate(file.Fd, 0, length);
+                if (errno != 0)
+                {
+                    return (errno, "posix_fallocate");
+                }
             }
         }
 
@@ -90,18 +114,18 @@ internal static class FileOpener
     }
 
     /// <summary>Reverts what <see cref="Open"/> and <see cref="SetLength"/> changed. Best effort: the original error is what the caller reports.</summary>
-    internal static void Undo(Opened file, string path)
+    internal static void Undo(Opened file)
     {
         if (file.IsTemporary)
         {
             return; // already unlinked: it disappears with the descriptor
         }
 
-        if (file.Created)
+        if (file.CreatedPath is { } created)
         {
-            Interop.Libc.unlink(path);
+            Interop.Libc.unlink(created);
         }
-        else
+        else if (Interop.Libc.fstat(file.Fd, out Interop.Libc.StatBuffer st) == 0 && st.st_size != file.OriginalSize)
         {
             Interop.Libc.ftruncate(file.Fd, file.OriginalSize);
         }
@@ -115,13 +139,13 @@ internal static class FileOpener
         int fd = Interop.Libc.open(directory, flags, mode);
         if (fd >= 0)
         {
-            return new Opened(fd, true, true, 0, 0, "");
+            return new Opened(fd, null, true, 0, 0, "");
         }
 
         int errno = Marshal.GetLastPInvokeError();
         if (errno is not (Interop.Errno.EOPNOTSUPP or Interop.Errno.EISDIR))
         {
-            return new Opened(-1, false, false, 0, errno, "create a temporary file in");
+            return new Opened(-1, null, false, 0, errno, "create a temporary file in");
         }
 
         // The file system has no O_TMPFILE: create a uniquely named file and unlink it while it is open.
@@ -132,7 +156,7 @@ internal static class FileOpener
             if (fd >= 0)
             {
                 Interop.Libc.unlink(name);
-                return new Opened(fd, true, true, 0, 0, "");
+                return new Opened(fd, null, true, 0, 0, "");
             }
 
             errno = Marshal.GetLastPInvokeError();
@@ -142,8 +166,8 @@ internal static class FileOpener
             }
         }
 
-        return new Opened(-1, false, false, 0, errno, "create a temporary file in");
+        return new Opened(-1, null, false, 0, errno, "create a temporary file in");
     }
 
-    private static Opened Failed(string operation) => new(-1, false, false, 0, Marshal.GetLastPInvokeError(), operation);
+    private static Opened Failed(string operation) => new(-1, null, false, 0, Marshal.GetLastPInvokeError(), operation);
 }

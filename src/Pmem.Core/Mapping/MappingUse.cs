@@ -12,14 +12,17 @@ namespace Pmem;
 /// <remarks>
 /// <para><b>Why.</b> SafeBuffer's AcquirePointer/ReleasePointer are two locked read-modify-writes per operation. A
 /// locked instruction waits for every earlier store to complete, the non-temporal stores of a copy included, so
-/// the work around the next operation can no longer overlap the write-back of the last one: a commit of one 4 KiB
-/// write cost the NT store time plus all of its own bookkeeping (1.34× <c>MemcpyPersist</c> instead of ~1.05×).</para>
-/// <para><b>How (an asymmetric Dekker handshake).</b> An operation stores its mapping into its thread's slot, then
-/// reads the mapping's disposed flag; it proceeds only when the flag is clear, and clears its slot when done. Dispose
-/// sets the flag, runs <see cref="Interlocked.MemoryBarrierProcessWide"/> (every processor running this process
-/// drains its store buffer), then waits until no slot holds the mapping, and only then unmaps. Either the operation's
-/// slot store is visible to Dispose's scan, or the operation's flag load sees the flag: an operation never runs on an
-/// unmapped range, and none that starts after Dispose returned proceeds.</para>
+/// the work around the next operation can no longer overlap the write-back of the last one.</para>
+/// <para><b>How (an asymmetric Dekker handshake, no waiting).</b> An operation stores its mapping into its thread's
+/// slot, then reads the mapping's lifetime state; it proceeds only when the mapping is not disposed. When it ends it
+/// clears its slot, then reads the state again and, if the mapping was disposed meanwhile, tries to finish the unmap
+/// itself. Whoever tries to unmap (Dispose, the last SafeBuffer release, or an operation's end) first runs
+/// <see cref="Interlocked.MemoryBarrierProcessWide"/> (every processor running this process drains its store buffer)
+/// and then scans every slot (<see cref="AnyThreadHolds"/>). For a thread that stores its slot and then loads the
+/// state, and an unmapper that sets the state and then barriers and scans, one of two things holds: the scan sees the
+/// slot store, or the load sees the state. So an operation either sees the mapping disposed and never touches it, or
+/// is seen by the scan, which then leaves the unmap to that operation's end. Nobody ever waits for another thread, so
+/// Dispose cannot deadlock, whatever the threads are doing.</para>
 /// <para>A thread holds at most one mapping this way (nested operations on the same mapping count depth); an
 /// operation that finds its slot holding another mapping falls back to SafeBuffer's reference count. Slots of threads
 /// that ended are dropped by a finalizer.</para>
@@ -40,9 +43,6 @@ internal sealed class MappingUse
     /// <summary>Nested operations on <see cref="Current"/>.</summary>
     internal int Depth;
 
-    /// <summary>Set when the mapping was disposed by this thread inside an operation: the slot took a SafeBuffer
-    /// reference then, released when the outermost operation ends (the unmap happens then).</summary>
-    internal bool HoldsReference;
 
     private MappingUse()
     {
@@ -92,29 +92,21 @@ internal sealed class MappingUse
     }
 
     /// <summary>
-    /// Called by Dispose after setting the mapping's disposed flag: waits until no other thread operates on
-    /// <paramref name="mapping"/>. Returns true when the calling thread itself is inside an operation on it (the caller
-    /// then defers the unmap to that operation's end).
+    /// True when some thread (the calling one included) is inside an operation on <paramref name="mapping"/>. Runs a
+    /// process-wide barrier first: call it only after the mapping's disposed state is set (see the class remarks).
     /// </summary>
-    internal static bool WaitUntilUnused(PmemMapping mapping)
+    internal static bool AnyThreadHolds(PmemMapping mapping)
     {
         Interlocked.MemoryBarrierProcessWide();
-        MappingUse? mine = t_use;
         foreach (MappingUse use in Volatile.Read(ref s_all))
         {
-            if (use == mine)
+            if (ReferenceEquals(Volatile.Read(ref use.Current), mapping))
             {
-                continue;
-            }
-
-            var spin = default(SpinWait);
-            while (ReferenceEquals(Volatile.Read(ref use.Current), mapping))
-            {
-                spin.SpinOnce();
+                return true;
             }
         }
 
-        return mine is not null && ReferenceEquals(mine.Current, mapping);
+        return false;
     }
 
     /// <summary>Finalized when its thread ends (the thread-static reference goes with the thread): drops the slot.</summary>

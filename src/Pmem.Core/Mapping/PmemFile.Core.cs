@@ -57,6 +57,14 @@ public static partial class PmemFile
         }
 
         FileOpener.Opened file = FileOpener.Open(path, flags, mode);
+        if (file.Errno == Interop.Errno.ENOENT && create)
+        {
+            return new PmemException(
+                file.Errno,
+                $"{file.Operation} '{path}' failed: {Interop.Libc.StrError(file.Errno)} (ENOENT). A directory on the path does not exist; create it first.",
+                path);
+        }
+
         if (file.Errno != 0)
         {
             return ThrowHelper.CreateForErrno(file.Errno, file.Operation, path);
@@ -64,16 +72,8 @@ public static partial class PmemFile
 
         try
         {
-            if (create)
-            {
-                (int errno, string operation) = FileOpener.SetLength(file, length, sparse: (flags & PmemFileFlags.Sparse) != 0);
-                if (errno != 0)
-                {
-                    FileOpener.Undo(file, path);
-                    return ThrowHelper.CreateForErrno(errno, operation, path);
-                }
-            }
-            else
+            bool sparse = (flags & PmemFileFlags.Sparse) != 0;
+            if (!create)
             {
                 if (Interop.Libc.fstat(file.Fd, out Interop.Libc.StatBuffer st) != 0)
                 {
@@ -85,16 +85,31 @@ public static partial class PmemFile
                 {
                     return Invalid($"'{path}' is empty: there is nothing to map. Create it with a length (PmemFileFlags.Create).", path);
                 }
+
+                sparse = HasHoles(st);
             }
 
+            // Map first, size second: a map that fails (no address space, a limit) leaves an existing file exactly as
+            // it was. Mapping past the end of the file is allowed; the size is set before the mapping is returned.
             AlignedMapper.Result mapped = AlignedMapper.Map(file.Fd, length, AlignedMapper.AlignmentFor(length), config.Options.MmapHint);
             if (mapped.Errno != 0)
             {
-                FileOpener.Undo(file, path);
+                FileOpener.Undo(file);
                 return ThrowHelper.CreateForErrno(mapped.Errno, $"{mapped.Operation} of {length} bytes of", path);
             }
 
-            mapping = PmemMapping.Create(mapped, length, deviceDax: null, config, file.IsTemporary ? null : path);
+            if (create)
+            {
+                (int errno, string operation) = FileOpener.SetLength(file, length, sparse);
+                if (errno != 0)
+                {
+                    AlignedMapper.Unmap(mapped);
+                    FileOpener.Undo(file);
+                    return ThrowHelper.CreateForErrno(errno, operation, path);
+                }
+            }
+
+            mapping = PmemMapping.Create(mapped, length, deviceDax: null, config, file.IsTemporary ? null : path, sparse);
             return null;
         }
         finally
@@ -102,6 +117,9 @@ public static partial class PmemFile
             Interop.Libc.close(file.Fd);
         }
     }
+
+    /// <summary>True when the file has fewer blocks than its size needs (holes a store may have to allocate).</summary>
+    private static bool HasHoles(in Interop.Libc.StatBuffer st) => st.st_blocks * 512 < st.st_size;
 
     private static PmemException? MapDeviceDax(string path, long length, PmemFileFlags flags, uint major, uint minor, PersistenceConfig config, ref PmemMapping? mapping)
     {

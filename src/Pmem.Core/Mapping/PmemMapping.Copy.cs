@@ -16,12 +16,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentOutOfRangeException">The destination range does not lie within the mapping.</exception>
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
+    /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
     public void Copy(long destOffset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(destOffset, source.Length);
         try
         {
+            ReserveForWrite(destOffset, source.Length);
             fixed (byte* s = source)
             {
                 CopyCore(p, s, (nuint)source.Length, flags);
@@ -42,6 +44,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentOutOfRangeException">A range does not lie within the mapping.</exception>
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
+    /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
     public void Move(long destOffset, long srcOffset, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
@@ -49,6 +52,7 @@ public sealed unsafe partial class PmemMapping
         byte* p = Enter(destOffset, length);
         try
         {
+            ReserveForWrite(destOffset, length);
             CopyCore(p, p - destOffset + srcOffset, (nuint)length, flags);
         }
         finally
@@ -66,12 +70,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
+    /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
     public void Fill(long offset, byte value, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(offset, length);
         try
         {
+            ReserveForWrite(offset, length);
             if (IsPmem)
             {
                 PersistentCopy.Memset(PersistenceConfig.Current, p, value, (nuint)length, flags);

@@ -10,9 +10,10 @@ namespace Pmem;
 /// Offsets and lengths are checked; every operation keeps the mapping alive while it runs.
 /// </summary>
 /// <remarks>
-/// <see cref="Dispose"/> unmaps. It does not make anything durable: persist what must survive first. A
-/// <see cref="Dispose"/> racing an operation on another thread waits for that operation (the unmap happens when it
-/// ends); any call after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
+/// <see cref="Dispose"/> unmaps. It does not make anything durable: persist what must survive first. It never waits:
+/// operations already running on any thread (calls on this mapping, leases, F# commits to it) finish on mapped
+/// memory and the last of them unmaps; any call that starts after <see cref="Dispose"/> throws
+/// <see cref="ObjectDisposedException"/>. See docs/guarantees.md, "Lifetime".
 /// </remarks>
 public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 {
@@ -21,15 +22,10 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     /// <summary>The start address (valid while the mapping is claimed, see <see cref="Enter"/>).</summary>
     private readonly byte* _address;
 
-    /// <summary>
-    /// Set by <see cref="Dispose"/> before it waits for running operations and releases the handle; every operation
-    /// checks it after claiming the mapping (<see cref="Enter"/>), so every call that starts after Dispose throws.
-    /// </summary>
-    private volatile bool _disposed;
-
     private PmemMapping(PmemMappingHandle handle, long length, bool isPmem, string isPmemReason, bool isDeviceDax, bool isMapSync, string? path)
     {
         _handle = handle;
+        handle.Owner = this;
         _address = (byte*)handle.DangerousGetHandle();
         Length = length;
         IsPmem = isPmem;
@@ -60,26 +56,46 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     /// <summary>The mapped path; <see langword="null"/> for a <see cref="PmemFileFlags.TempFile"/> mapping.</summary>
     public string? Path { get; }
 
-    /// <summary>True once <see cref="Dispose"/> has been called.</summary>
-    public bool IsDisposed => _disposed;
+    /// <summary>True once the mapping was disposed (by <see cref="Dispose"/>, or by disposing <see cref="Buffer"/>).</summary>
+    public bool IsDisposed => IsDisposedState;
 
-    /// <summary>The owning handle: a <see cref="SafeBuffer"/> for <c>Read&lt;T&gt;</c>/<c>Write&lt;T&gt;</c> and unmanaged accessors.</summary>
+    /// <summary>
+    /// The owning handle: a <see cref="SafeBuffer"/> for <c>Read&lt;T&gt;</c>/<c>Write&lt;T&gt;</c>, unmanaged accessors and
+    /// <c>AcquirePointer</c>/<c>ReleasePointer</c> brackets, which keep the memory mapped until the release.
+    /// </summary>
+    /// <remarks>
+    /// Disposing or closing it disposes this mapping (same protocol as <see cref="Dispose"/>: later operations throw
+    /// <see cref="ObjectDisposedException"/>); it never unmaps under a running operation.
+    /// </remarks>
     public SafeBuffer Buffer => _handle;
 
-    /// <summary>The start address of the mapping.</summary>
-    /// <remarks>Valid only until <see cref="Dispose"/>; code holding it must not run concurrently with disposal.</remarks>
+    /// <summary>The start address of the mapping, for raw pointer code (porting C, <see cref="PersistentMemory"/>).</summary>
+    /// <remarks>
+    /// <para>The address is not tracked: it is valid only while the mapping is not disposed, and the caller must
+    /// guarantee that. Keep the <see cref="PmemMapping"/> reachable for as long as the pointer is used (a
+    /// <c>using</c> block, or <see cref="GC.KeepAlive(object)"/> after the last use): if only the address is kept, the
+    /// finalizer unmaps the memory under it, and a later mapping may reuse the range. For span access that holds the
+    /// mapping, use <see cref="Lease"/>.</para>
+    /// </remarks>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     public nint Address
     {
         get
         {
             ThrowIfDisposed();
-            return _handle.DangerousGetHandle();
+            return (nint)_address;
         }
     }
 
-    /// <summary>A span over <c>[offset, offset + length)</c> for plain loads and stores (nothing is persisted by writing to it).</summary>
-    /// <remarks>The span is not tracked: it must not be used after <see cref="Dispose"/>.</remarks>
+    /// <summary>
+    /// A span over <c>[offset, offset + length)</c> for plain loads and stores (nothing is persisted by writing to it),
+    /// not tracked: prefer <see cref="Lease"/>, which holds the mapping while the span is used.
+    /// </summary>
+    /// <remarks>
+    /// The span is valid only while the mapping is not disposed, and the caller must guarantee that (as for
+    /// <see cref="Address"/>): a span kept by one thread while another disposes the mapping faults. Stores through it
+    /// into a sparse file's unallocated pages are not reserved first (see <see cref="Lease"/>).
+    /// </remarks>
     /// <param name="offset">Start within the mapping.</param>
     /// <param name="length">Length in bytes.</param>
     /// <returns>The span.</returns>
@@ -87,9 +103,9 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     public Span<byte> GetSpan(long offset, int length)
     {
-        CheckRange(offset, length);
         ThrowIfDisposed();
-        return new Span<byte>((byte*)_handle.DangerousGetHandle() + offset, length);
+        CheckRange(offset, length);
+        return new Span<byte>(_address + offset, length);
     }
 
     /// <summary>Copies <c>[offset, offset + destination.Length)</c> of the mapping into <paramref name="destination"/>.</summary>
@@ -110,37 +126,14 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
         }
     }
 
-    /// <summary>
-    /// Unmaps. Does not persist anything. Blocks until operations running on other threads (calls on this mapping, F#
-    /// commits to it) have ended; called from inside such an operation on the same thread, unmaps when it ends.
-    /// </summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (MappingUse.WaitUntilUnused(this))
-        {
-            // Disposed from inside an operation on this thread: the reference keeps the mapping until that
-            // operation's Exit.
-            byte* p = null;
-            _handle.AcquirePointer(ref p);
-            MappingUse.ForThisThread.HoldsReference = true;
-        }
-
-        _handle.Dispose();
-    }
-
     /// <inheritdoc/>
     public override string ToString() =>
-        _disposed
+        IsDisposedState
             ? $"PmemMapping (disposed) {Path}"
-            : $"PmemMapping {Path ?? "(temporary file)"}: {Length} bytes at 0x{_handle.DangerousGetHandle():x}, IsPmem={IsPmem} ({IsPmemReason})";
+            : $"PmemMapping {Path ?? "(temporary file)"}: {Length} bytes at 0x{(nint)_address:x}, IsPmem={IsPmem} ({IsPmemReason})";
 
-    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, PersistenceConfig config, string? path)
+    /// <summary>Wraps a successful mmap; <paramref name="sparse"/> when the file has unallocated pages (see <see cref="IsSparse"/>).</summary>
+    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, PersistenceConfig config, string? path, bool sparse = false)
     {
         bool isDax = deviceDax is not null;
         bool register = isDax || mapped.MapSync;
@@ -155,105 +148,12 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 
         var handle = new PmemMappingHandle(mapped.Address, (nuint)length, mapped.MappedLength, register);
         (bool isPmem, string reason) = config.ClassifyMapping(isDax, mapped.MapSync);
-        return new PmemMapping(handle, length, isPmem, reason, isDax, mapped.MapSync, path);
-    }
-
-    /// <summary>
-    /// Checks the range, claims the mapping for the calling thread (it stays mapped until <see cref="Exit"/>) and
-    /// returns the range's address. Throws <see cref="ObjectDisposedException"/> once Dispose has started.
-    /// </summary>
-    /// <remarks>
-    /// The claim is a plain store into the thread's <see cref="MappingUse"/> slot (no atomic instruction, see there);
-    /// when the slot holds another mapping, a SafeBuffer reference instead.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal byte* Enter(long offset, long length)
-    {
-        CheckRange(offset, length);
-        MappingUse use = MappingUse.ForThisThread;
-        PmemMapping? current = use.Current;
-        if (current is null)
+        var mapping = new PmemMapping(handle, length, isPmem, reason, isDax, mapped.MapSync, path);
+        if (sparse)
         {
-            // Store, then load (Dispose stores, barriers every processor, then loads: see MappingUse).
-            Volatile.Write(ref use.Current, this);
-            if (_disposed)
-            {
-                Volatile.Write(ref use.Current, null);
-                ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
-            }
-
-            use.Depth = 1;
-            return _address + offset;
+            mapping.EnableReservation();
         }
 
-        if (ReferenceEquals(current, this))
-        {
-            // Nested on the same thread: already claimed (a Dispose in between defers its unmap to the outermost Exit).
-            use.Depth++;
-            return _address + offset;
-        }
-
-        return EnterCounted(offset);
-    }
-
-    /// <summary>Ends what <see cref="Enter"/> began.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Exit()
-    {
-        MappingUse use = MappingUse.ForThisThread;
-        if (ReferenceEquals(use.Current, this))
-        {
-            if (--use.Depth == 0)
-            {
-                if (use.HoldsReference)
-                {
-                    ReleaseDeferred(use);
-                }
-
-                Volatile.Write(ref use.Current, null);
-            }
-        }
-        else
-        {
-            _handle.ReleasePointer();
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private byte* EnterCounted(long offset)
-    {
-        byte* p = null;
-        _handle.AcquirePointer(ref p);
-        if (_disposed)
-        {
-            _handle.ReleasePointer();
-            ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
-        }
-
-        return p + offset;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ReleaseDeferred(MappingUse use)
-    {
-        use.HoldsReference = false;
-        _handle.ReleasePointer();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckRange(long offset, long length)
-    {
-        if (offset < 0 || length < 0 || offset > Length - length)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(offset, length, Length);
-        }
-    }
-
-    private void ThrowIfDisposed()
-    {
-        if (_disposed)
-        {
-            ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
-        }
+        return mapping;
     }
 }
