@@ -7,7 +7,7 @@ namespace Pmem;
 /// drains do anything, the copy path and threshold, and how mappings answer is-pmem. The fast paths read
 /// <see cref="Current"/> with one load; <see cref="PmemOptions.Use"/> swaps it.
 /// </summary>
-internal sealed unsafe class PersistenceConfig
+internal sealed unsafe partial class PersistenceConfig
 {
     private static PersistenceConfig? s_current;
 
@@ -48,6 +48,7 @@ internal sealed unsafe class PersistenceConfig
         Isa = ChooseIsa(options, Cpu);
         NtThreshold = (nuint)options.MovntThreshold;
         WcWorkaround = options.WcWorkaround ?? Cpu.IsGenuineIntel;
+        (CopyThreads, ParallelThreshold, ParallelReason) = ResolveParallel(options, Isa);
     }
 
     /// <summary>The configuration every Pmem call uses now.</summary>
