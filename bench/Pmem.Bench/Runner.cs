@@ -75,6 +75,7 @@ public static class Runner
 
         var registry = new Registry();
         PmemRows.Register(registry);
+        OneThreadRows.Register(registry);
         FSharpRows.Register(registry);
         if (peer is not null)
         {
