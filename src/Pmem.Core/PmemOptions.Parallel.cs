@@ -11,8 +11,8 @@ public sealed partial record PmemOptions
     /// <summary>Pmem's default <see cref="ParallelThreshold"/> in bytes (4 MiB), measured on the reference machine.</summary>
     /// <remarks>
     /// Below it a second thread does not pay for its wake-up and join: on the 2-vCPU Zen 5 guest a 1 MiB
-    /// non-temporal copy takes about 30 µs, of the order of waking a parked thread. From a few MiB up two streams of
-    /// non-temporal stores move about 1.4-1.9× the bytes of one (docs/perf.md, "Parallel copies and fills").
+    /// non-temporal copy takes about 35 µs, and split in two it took 1.07× the serial time (docs/parallel-copy.md).
+    /// From 16 MiB up two streams of non-temporal stores carried 1.4-1.9× the bytes of one on the idle machine (C).
     /// </remarks>
     public const long DefaultParallelThreshold = 4L * 1024 * 1024;
 

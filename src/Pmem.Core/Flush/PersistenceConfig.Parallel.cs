@@ -14,9 +14,12 @@ internal sealed partial class PersistenceConfig
     /// <summary>Why <see cref="CopyThreads"/> and <see cref="ParallelThreshold"/> have their values.</summary>
     internal string ParallelReason { get; }
 
-    private static (int Threads, nuint Threshold, string Reason) ResolveParallel(PmemOptions options, CopyIsa isa)
+    /// <summary>The thread count and threshold the options, the copy width and the CPU count give, and why.</summary>
+    /// <param name="options">The options (<see cref="PmemOptions.CopyThreads"/>, <see cref="PmemOptions.ParallelThreshold"/>).</param>
+    /// <param name="isa">The copy width; the scalar routines are never split.</param>
+    /// <param name="cpus">CPUs the process may run on (<see cref="Environment.ProcessorCount"/>; tests pass others).</param>
+    internal static (int Threads, nuint Threshold, string Reason) ResolveParallel(PmemOptions options, CopyIsa isa, int cpus)
     {
-        int cpus = Environment.ProcessorCount;
         if (isa == CopyIsa.Generic)
         {
             return (1, nuint.MaxValue, "the scalar routines (PMEM_NO_MOVNT=1) always run on the calling thread");
@@ -37,7 +40,7 @@ internal sealed partial class PersistenceConfig
         else
         {
             threads = 2;
-            why = $"2 of {cpus} CPUs: two streams of non-temporal stores carry about 1.4-1.9x the bytes of one, more add little (measured on a 2-vCPU Zen 5 guest, docs/perf.md)";
+            why = $"2 of {cpus} CPUs: two streams of non-temporal stores carried 1.4-1.9x the bytes of one on an idle 2-vCPU Zen 5 guest (C, docs/parallel-copy.md); more threads were not measured";
         }
 
         if (threads == 1)
