@@ -151,6 +151,32 @@ let private moveTests =
         "moves in a guarded region: overlapping both ways (serial) and adjacent (split) equal Span.CopyTo"
         [ for threads in 2..4 -> testCase $"{threads} threads" (fun () -> guardedMoves threads) ]
 
+let private allocationTests =
+    testList
+        "allocation"
+        [ testCase "a split copy or fill allocates nothing on the calling thread once the workers exist" (fun () ->
+              let config = parallelConfig (variant Avx Clwb) 4 65536
+              use rig = new MoveRig(1 <<< 20)
+
+              let run () =
+                  let a = PersistentCopy.Memmove(config, rig.Dest 3, rig.Src 5, 1000000un, PmemCopyFlags.NoDrain)
+                  let b = PersistentCopy.Memset(config, rig.Dest 3, 9uy, 1000000un, PmemCopyFlags.None)
+                  a.Workers + b.Workers
+
+              let mutable workers = 0
+
+              for _ in 1..20 do
+                  workers <- workers + run ()
+
+              let before = GC.GetAllocatedBytesForCurrentThread()
+
+              for _ in 1..50 do
+                  workers <- workers + run ()
+
+              let allocated = GC.GetAllocatedBytesForCurrentThread() - before
+              Expect.isGreaterThan workers 0 "some calls were split"
+              allocated =! 0L) ]
+
 let private optionTests =
     testList
         "options and report"
@@ -196,7 +222,7 @@ let private optionTests =
               (off.CopyThreads, off.ParallelThreshold) =! (1, Int64.MaxValue)) ]
 
 let tests =
-    testList "parallel copy" [ boundaryTests; flagTests; tinyPieceTests; moveTests; optionTests ]
+    testList "parallel copy" [ boundaryTests; flagTests; tinyPieceTests; moveTests; allocationTests; optionTests ]
 
 /// Options that split every mapping copy from 64 KiB into 4 pieces, on pmem (forced) or not.
 let private splitEverything (isPmem: bool) =

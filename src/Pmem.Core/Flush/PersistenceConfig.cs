@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace Pmem;
@@ -48,7 +49,7 @@ internal sealed unsafe partial class PersistenceConfig
         Isa = ChooseIsa(options, Cpu);
         NtThreshold = (nuint)options.MovntThreshold;
         WcWorkaround = options.WcWorkaround ?? Cpu.IsGenuineIntel;
-        (CopyThreads, ParallelThreshold, ParallelReason) = ResolveParallel(options, Isa);
+        (CopyThreads, ParallelThreshold, ParallelReason) = ResolveParallel(options, Isa, Environment.ProcessorCount);
     }
 
     /// <summary>The configuration every Pmem call uses now.</summary>
