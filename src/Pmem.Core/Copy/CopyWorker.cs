@@ -85,12 +85,38 @@ internal sealed class CopyWorker
         Debug.Assert(state is Taken or Running or Done, "a piece is taken back, running or done by the join");
         if (state != Taken)
         {
-            _done.Wait();
+            WaitUninterrupted();
             Debug.Assert(Volatile.Read(ref _state) == Done, "the done event is set after the state");
         }
 
         _chunk = default;
         Volatile.Write(ref _state, Idle);
+    }
+
+    /// <summary>
+    /// Waits for the piece even if the caller is interrupted (<see cref="Thread.Interrupt"/>): leaving early would let
+    /// the caller release its mapping while the worker still stores into it. The interrupt is raised again afterwards.
+    /// </summary>
+    private void WaitUninterrupted()
+    {
+        bool interrupted = false;
+        while (true)
+        {
+            try
+            {
+                _done.Wait();
+                break;
+            }
+            catch (ThreadInterruptedException)
+            {
+                interrupted = true;
+            }
+        }
+
+        if (interrupted)
+        {
+            Thread.CurrentThread.Interrupt();
+        }
     }
 
     private void Loop()
