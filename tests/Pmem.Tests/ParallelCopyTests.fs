@@ -151,6 +151,16 @@ let private moveTests =
         "moves in a guarded region: overlapping both ways (serial) and adjacent (split) equal Span.CopyTo"
         [ for threads in 2..4 -> testCase $"{threads} threads" (fun () -> guardedMoves threads) ]
 
+let private partTests =
+    testList
+        "pieces of several parts (taken from the front by the worker, from the back by the caller)"
+        [ for threads in 2..3 ->
+              testCase $"{threads} threads: copies and fills of 5 MiB - 3 and 8 MiB + 5 bytes" (fun () ->
+                  let v = variant Avx512 Clwb
+                  let lengths = [ 5 * 1048576 - 3; 8 * 1048576 + 5 ]
+                  sweep v threads [ PmemCopyFlags.None; PmemCopyFlags.NoDrain ] lengths [ 0; 1; 63 ]
+                  |> expectSplit v threads) ]
+
 let private allocationTests =
     testList
         "allocation"
@@ -222,7 +232,7 @@ let private optionTests =
               (off.CopyThreads, off.ParallelThreshold) =! (1, Int64.MaxValue)) ]
 
 let tests =
-    testList "parallel copy" [ boundaryTests; flagTests; tinyPieceTests; moveTests; allocationTests; optionTests ]
+    testList "parallel copy" [ boundaryTests; flagTests; tinyPieceTests; partTests; moveTests; allocationTests; optionTests ]
 
 /// Options that split every mapping copy from 64 KiB into 4 pieces, on pmem (forced) or not.
 let private splitEverything (isPmem: bool) =

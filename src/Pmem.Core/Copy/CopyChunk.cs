@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Pmem;
@@ -34,22 +35,29 @@ internal readonly unsafe struct CopyChunk
     internal static CopyChunk Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length) =>
         new(config, path, dest, null, value, length);
 
-    /// <summary>Runs the piece's stores and flushes (no drain: the thread that runs it fences as it must).</summary>
+    /// <summary>Bytes in the piece.</summary>
+    internal nuint Length => _length;
+
+    /// <summary>
+    /// Runs the stores and flushes of <c>[start, start + length)</c> of the piece (no drain: the thread that runs it
+    /// fences as it must). <paramref name="start"/> is a multiple of 64, so the piece's lines stay whole.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void Run()
+    internal void Run(nuint start, nuint length)
     {
-        if (_length == 0 || _config is null)
+        Debug.Assert(start % 64 == 0 && start + length <= _length, "a part starts on a line of the piece and lies within it");
+        if (length == 0 || _config is null)
         {
             return;
         }
 
         if (_src != null)
         {
-            PersistentCopy.Move(_config, _path, _dest, _src, _length);
+            PersistentCopy.Move(_config, _path, _dest + start, _src + start, length);
         }
         else
         {
-            PersistentCopy.Fill(_config, _path, _dest, _value, _length);
+            PersistentCopy.Fill(_config, _path, _dest + start, _value, length);
         }
     }
 }

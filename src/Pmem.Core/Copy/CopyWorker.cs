@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
@@ -11,11 +12,14 @@ namespace Pmem;
 /// <remarks>
 /// <para>Protocol, one state word: a caller claims an idle worker (<c>Idle → Claimed</c>), writes the piece into the
 /// slot, publishes it (<c>Posted</c>) and sets the wake event. The worker takes it (<c>Posted → Running</c>), runs
-/// it, fences its stores with SFENCE, and reports <c>Done</c>. When the caller has finished its own piece it tries to
-/// take back a piece no worker has started (<c>Posted → Taken</c>) and runs it itself, so a worker that the OS
-/// does not schedule (a busy machine) costs no more than a serial copy; otherwise it waits for <c>Done</c>. Either
-/// way the caller returns the worker to <c>Idle</c> only after the piece has finished, so every store of the call
-/// happens before the call returns (and before the caller leaves its mapping).</para>
+/// it, fences its stores with SFENCE, and reports <c>Done</c>.</para>
+/// <para>A piece is run in parts of <see cref="PartBytes"/>: the worker takes parts from the front, and the caller,
+/// once its own piece is done, takes parts from the back (one compare-and-swap on a packed pair of part indexes).
+/// So when the worker runs slower than the caller (another process shares its CPU) the caller waits for at most
+/// the part in progress, and a worker that the OS has not scheduled at all costs nothing: the caller runs every
+/// part and marks the piece <c>Taken</c> (<c>Posted → Taken</c>) without waiting. Either way the caller returns
+/// the worker to <c>Idle</c> only after every part has finished, so every store of the call happens before the call
+/// returns (and before the caller leaves its mapping).</para>
 /// <para>A piece cannot throw: it is stores and flush instructions on memory the caller holds.</para>
 /// </remarks>
 internal sealed class CopyWorker
@@ -30,10 +34,19 @@ internal sealed class CopyWorker
     /// <summary>Spin iterations before a waiting thread blocks: a piece of a split copy takes tens of microseconds or more.</summary>
     private const int SpinCount = 200;
 
+    /// <summary>
+    /// Bytes per part of a piece (1 MiB, about 30 µs of non-temporal stores on the reference machine): the most a
+    /// caller waits for a slowed worker, against one compare-and-swap per part.
+    /// </summary>
+    internal const nuint PartBytes = 1 << 20;
+
     private readonly ManualResetEventSlim _wake = new(false, SpinCount);
     private readonly ManualResetEventSlim _done = new(false, SpinCount);
     private CopyChunk _chunk;
     private int _state;
+
+    /// <summary>Parts not yet taken: the next from the front in the low 32 bits, the end (exclusive) in the high 32.</summary>
+    private long _parts;
 
     internal CopyWorker(int index)
     {
@@ -53,6 +66,9 @@ internal sealed class CopyWorker
     {
         Debug.Assert(Volatile.Read(ref _state) == Claimed, "only the claiming caller posts");
         _chunk = chunk;
+        nuint count = (chunk.Length + PartBytes - 1) / PartBytes;
+        Debug.Assert(count <= int.MaxValue, "parts are counted in 32 bits");
+        Volatile.Write(ref _parts, (long)count << 32);
         _done.Reset();
         Volatile.Write(ref _state, Posted);
         _wake.Set();
@@ -65,25 +81,35 @@ internal sealed class CopyWorker
         Volatile.Write(ref _state, Idle);
     }
 
-    /// <summary>Runs the posted piece on the calling thread if the worker has not started it.</summary>
-    /// <returns>True when the caller ran it (the caller's own fence then covers it).</returns>
-    internal bool TryTakeBack()
+    /// <summary>Runs, on the calling thread, the parts of the posted piece the worker has not taken, from the back.</summary>
+    /// <remarks>The caller's own fence (its drain, or its next one with NoDrain) covers what it runs here.</remarks>
+    internal void Help()
     {
-        if (Interlocked.CompareExchange(ref _state, Taken, Posted) != Posted)
+        while (true)
         {
-            return false;
-        }
+            long parts = Volatile.Read(ref _parts);
+            int next = (int)parts;
+            int end = (int)(parts >> 32);
+            if (next >= end)
+            {
+                return;
+            }
 
-        _chunk.Run();
-        return true;
+            long taken = ((long)(end - 1) << 32) | (uint)next;
+            if (Interlocked.CompareExchange(ref _parts, taken, parts) == parts)
+            {
+                RunPart(end - 1);
+            }
+        }
     }
 
     /// <summary>Waits until the worker has run and fenced its piece (unless the caller took it back), then makes it idle again.</summary>
     internal void Join()
     {
-        int state = Volatile.Read(ref _state);
-        Debug.Assert(state is Taken or Running or Done, "a piece is taken back, running or done by the join");
-        if (state != Taken)
+        // Every part has been taken; if the worker has not even started, it never will run this piece.
+        int state = Interlocked.CompareExchange(ref _state, Taken, Posted);
+        Debug.Assert(state is Posted or Running or Done, "a piece is posted, running or done by the join");
+        if (state != Posted)
         {
             WaitUninterrupted();
             Debug.Assert(Volatile.Read(ref _state) == Done, "the done event is set after the state");
@@ -119,6 +145,30 @@ internal sealed class CopyWorker
         }
     }
 
+    private bool TryTakeFront(out int part)
+    {
+        while (true)
+        {
+            long parts = Volatile.Read(ref _parts);
+            part = (int)parts;
+            if (part >= (int)(parts >> 32))
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _parts, parts + 1, parts) == parts)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void RunPart(int part)
+    {
+        nuint start = (nuint)part * PartBytes;
+        _chunk.Run(start, Math.Min(PartBytes, _chunk.Length - start));
+    }
+
     private void Loop()
     {
         while (true)
@@ -127,7 +177,10 @@ internal sealed class CopyWorker
             _wake.Reset();
             if (Interlocked.CompareExchange(ref _state, Running, Posted) == Posted)
             {
-                _chunk.Run();
+                while (TryTakeFront(out int part))
+                {
+                    RunPart(part);
+                }
 
                 // This thread's non-temporal stores and CLWB/CLFLUSHOPT are ordered by its own SFENCE only: fence
                 // before reporting, so the caller's drain (or NoDrain) means what it means for a serial copy.

@@ -25,8 +25,9 @@ namespace Pmem;
 /// <para><b>Overlap.</b> Moves whose ranges overlap stay serial: a piece could overwrite source bytes another piece
 /// has not read yet.</para>
 /// <para><b>Busy machine.</b> No queued work item is involved. If no worker is idle (other callers hold them) the
-/// call runs serially; a piece no worker has started when the caller has finished its own is run by the caller.
-/// Nothing is allocated per call (the workers are created once, at the first split).</para>
+/// call runs serially. When the caller has finished its own piece it runs the parts of the workers' pieces they have
+/// not taken (<see cref="CopyWorker.PartBytes"/> each, from the back), so a slowed or unscheduled worker delays the
+/// call by at most one part. Nothing is allocated per call (the workers are created once, at the first split).</para>
 /// </remarks>
 internal static unsafe class ParallelCopy
 {
@@ -92,7 +93,7 @@ internal static unsafe class ParallelCopy
 
         for (int j = 0; j < running; j++)
         {
-            workers[posted[j]].TryTakeBack();
+            workers[posted[j]].Help();
         }
 
         for (int j = 0; j < running; j++)
