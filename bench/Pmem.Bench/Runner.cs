@@ -75,6 +75,7 @@ public static class Runner
 
         var registry = new Registry();
         PmemRows.Register(registry);
+        OneThreadRows.Register(registry);
         FSharpRows.Register(registry);
         if (peer is not null)
         {
@@ -103,9 +104,9 @@ public static class Runner
         var measurements = new List<Measurement>();
         foreach (Operation operation in operations)
         {
-            IReadOnlyList<Registration> registrations = registry.For(operation.Kind);
             foreach (long size in operation.Sizes)
             {
+                IReadOnlyList<Registration> registrations = registry.For(operation.Kind, size);
                 Cell cell = workspace.CreateCell(operation, size);
                 IReadOnlyList<Measurement> cellResults = measurer.Measure(cell, registrations);
                 workspace.Finished(cell);

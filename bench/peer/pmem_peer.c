@@ -11,6 +11,9 @@
  */
 #include <libpmem.h>
 #include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -285,4 +288,95 @@ size_t peer_nt_move_back(char *base, size_t off, size_t stride, size_t limit, si
 		NEXT(off, stride, limit);
 	}
 	return off;
+}
+
+/*
+ * Two-thread ceilings: each operation's range split at a line boundary near its middle, the two halves written by
+ * two threads at once (each ending with its own SFENCE), and both threads meeting at a spinning barrier before the
+ * next operation. A helper thread is created per batch (its cost is spread over the batch); no libpmem.
+ */
+struct pair {
+	char *base;
+	size_t off, stride, limit, len;
+	const char *src; /* NULL: store (fill) */
+	int64_t n;
+	int wide;
+	atomic_uint arrived;
+	atomic_uint phase;
+};
+
+static void pair_wait(struct pair *p, unsigned *phase)
+{
+	unsigned next = *phase + 1;
+	if (atomic_fetch_add(&p->arrived, 1) == 1) {
+		atomic_store(&p->arrived, 0);
+		atomic_store(&p->phase, next);
+	} else {
+		/* Spin briefly, then yield: on a busy machine the other thread may need this CPU to arrive. */
+		for (int spins = 0; atomic_load(&p->phase) != next; spins++) {
+			if (spins < 4096)
+				_mm_pause();
+			else
+				sched_yield();
+		}
+	}
+	*phase = next;
+}
+
+static size_t pair_part(struct pair *p, int who)
+{
+	size_t off = p->off;
+	unsigned phase = 0;
+	size_t half = (p->len / 2) & ~(size_t)(LINE - 1);
+	size_t start = who ? half : 0;
+	size_t part = who ? p->len - half : half;
+	for (int64_t i = 0; i < p->n; i++) {
+		char *d = p->base + off + start;
+		if (p->src != NULL) {
+			if (p->wide)
+				nt_copy_avx512(d, p->src + start, part);
+			else
+				nt_copy_avx2(d, p->src + start, part);
+		} else {
+			if (p->wide)
+				nt_store_avx512(d, part, (int)i);
+			else
+				nt_store_avx2(d, part, (int)i);
+		}
+		pair_wait(p, &phase);
+		NEXT(off, p->stride, p->limit);
+	}
+	return off;
+}
+
+static void *pair_helper(void *arg)
+{
+	pair_part((struct pair *)arg, 1);
+	return NULL;
+}
+
+static size_t run_pair(char *base, size_t off, size_t stride, size_t limit, const char *src, size_t len, int64_t n)
+{
+	struct pair p = { .base = base, .off = off, .stride = stride, .limit = limit, .len = len, .src = src, .n = n,
+		.wide = has_avx512f() };
+	atomic_init(&p.arrived, 0);
+	atomic_init(&p.phase, 0);
+	pthread_t helper;
+	if (pthread_create(&helper, NULL, pair_helper, &p) != 0)
+		return (size_t)-1;
+	size_t next = pair_part(&p, 0);
+	pthread_join(helper, NULL);
+	return next;
+}
+
+/* The two-thread ceiling of memset_persist: returns (size_t)-1 when the helper thread cannot be created. */
+size_t peer_nt_store_2t(char *base, size_t off, size_t stride, size_t limit, size_t len, int64_t n)
+{
+	return run_pair(base, off, stride, limit, NULL, len, n);
+}
+
+/* The two-thread ceiling of memcpy_persist: returns (size_t)-1 when the helper thread cannot be created. */
+size_t peer_nt_copy_2t(char *base, size_t off, size_t stride, size_t limit, const char *src, size_t len, int64_t n)
+{
+	return run_pair(base, off, stride, limit, src, len, n);
 }

@@ -11,9 +11,10 @@ open Pmem
 open Pmem.FSharp
 
 /// Bytes read from the source and copied per step. full_copy.fsx uses libpmem's 4 KiB; a larger step makes fewer
-/// calls and progress updates for the same durability (one drain at the end either way).
+/// calls and progress updates for the same durability (one drain at the end either way), and from
+/// PmemOptions.DefaultParallelThreshold (4 MiB) up each step's copy is split across the copy threads.
 [<Literal>]
-let ChunkLength = 1048576
+let ChunkLength = 8388608
 
 type private Copied = { Bytes: int64; Elapsed: TimeSpan; IsPmem: bool; Reason: string }
 

@@ -27,6 +27,8 @@ let capabilitiesTable (c: PmemCapabilities) =
     addRow table "NT threshold" $"{c.NonTemporalThreshold} B" c.NonTemporalThresholdReason
     let wc, wcWhy = if c.WcWorkaround then "on", "non-temporal copies fence every 12 lines" else "off", ""
     addRow table "WC workaround" wc wcWhy
+    let threads = if c.CopyThreads = 1 then "1" else $"{c.CopyThreads} from {c.ParallelThreshold} B"
+    addRow table "copy threads" threads c.ParallelReason
     addRow table "auto-flush (eADR)" (string c.AutoFlush) c.AutoFlushReason
     addRow table "is-pmem" "" c.IsPmemPolicy
 

@@ -10,6 +10,9 @@ public static unsafe partial class PersistentMemory
     /// With no flags the destination is durable on return. <see cref="PmemCopyFlags.NoDrain"/>: durable after the
     /// next <see cref="Drain"/>. <see cref="PmemCopyFlags.NoFlush"/>: not durable until the range is persisted.
     /// When <paramref name="dest"/> and <paramref name="length"/> are 8-byte aligned no store is narrower than 8 bytes.
+    /// From <see cref="PmemOptions.ParallelThreshold"/> bytes up, a copy whose ranges do not overlap (and every fill)
+    /// is split across <see cref="PmemOptions.CopyThreads"/> threads on line boundaries; every piece has finished,
+    /// and is durable as the flags say, when the call returns.
     /// </remarks>
     /// <param name="dest">Destination (persistent memory).</param>
     /// <param name="src">Source; may overlap the destination.</param>

@@ -43,6 +43,15 @@ public sealed record PmemCapabilities(
     string IsPmemPolicy,
     IReadOnlyList<string> EnvironmentNotes)
 {
+    /// <summary>Threads (the calling one included) that share one large copy or fill; 1 when copies never split (Pmem only, not libpmem).</summary>
+    public int CopyThreads { get; init; } = 1;
+
+    /// <summary>Copies and fills of at least this many bytes are split across <see cref="CopyThreads"/>; <see cref="long.MaxValue"/> when they never are.</summary>
+    public long ParallelThreshold { get; init; } = long.MaxValue;
+
+    /// <summary>Why <see cref="CopyThreads"/> and <see cref="ParallelThreshold"/> have their values.</summary>
+    public string ParallelReason { get; init; } = "";
+
     /// <summary>The report for the options in force (<see cref="PmemOptions.Current"/>).</summary>
     public static PmemCapabilities Current => From(PersistenceConfig.Current);
 
@@ -124,7 +133,12 @@ public sealed record PmemCapabilities(
             c.AutoFlush,
             c.AutoFlushReason,
             isPmemPolicy,
-            o.Notes);
+            o.Notes)
+        {
+            CopyThreads = c.CopyThreads,
+            ParallelThreshold = c.ParallelThreshold == nuint.MaxValue ? long.MaxValue : (long)c.ParallelThreshold,
+            ParallelReason = c.ParallelReason,
+        };
     }
 
     private static string Unused(CpuInfo cpu) =>
@@ -147,6 +161,9 @@ public sealed record PmemCapabilities(
         sb.AppendLine($"  copy path      {CopyIsa}: {CopyIsaReason}");
         sb.AppendLine($"  NT threshold   {NonTemporalThreshold} B: {NonTemporalThresholdReason}");
         sb.AppendLine($"  WC workaround  {(WcWorkaround ? "on" : "off")}");
+        sb.AppendLine(CopyThreads == 1
+            ? $"  copy threads   1: {ParallelReason}"
+            : $"  copy threads   {CopyThreads}: {ParallelReason}");
         sb.AppendLine($"  auto-flush     {AutoFlush}: {AutoFlushReason}");
         sb.AppendLine($"  is-pmem        {IsPmemPolicy}");
         if (EnvironmentNotes.Count == 0)

@@ -12,6 +12,11 @@ public enum PmemCopyFlags
     None = 0,
 
     /// <summary>Skip the final drain: the bytes are durable only after a later <c>Drain</c>.</summary>
+    /// <remarks>
+    /// A copy or fill split across threads (<see cref="PmemOptions.CopyThreads"/>) means the same: the pieces other
+    /// threads wrote are fenced by those threads before the call returns, the calling thread's piece is made
+    /// durable by that thread's next <c>Drain</c>, so after it every byte is durable, as for a serial copy.
+    /// </remarks>
     NoDrain = 1 << 0,
 
     /// <summary>Hint: use non-temporal stores whatever the size.</summary>

@@ -149,6 +149,7 @@ public sealed partial record PmemOptions
             }
         }
 
+        options = ParseParallel(getVariable, options, notes);
         return options with { Notes = notes.Count == 0 ? Array.Empty<string>() : notes.ToArray() };
 
         bool OnlyOne(string name, string meaning)

@@ -22,6 +22,8 @@ let allTests =
           CopyAtomicityTests.tests
           CopyLibpmemTests.tests
           CopyApiTests.tests
+          ParallelCopyTests.tests
+          ParallelCopyTests.sequencedTests
           SimulatorTests.tests
           PmemModuleTests.tests
           DurableBuilderTests.tests

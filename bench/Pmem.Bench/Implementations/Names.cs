@@ -16,4 +16,7 @@ internal static class Names
     public const string NtStoreC = "NT store ceiling (C)";
     public const string NtCopyC = "NT copy ceiling (C)";
     public const string NtStoreCSharp = "NT store ceiling (C#)";
+    public const string NtStoreC2 = "NT store ceiling, 2 threads (C)";
+    public const string NtCopyC2 = "NT copy ceiling, 2 threads (C)";
+    public const string PmemOneThread = "Pmem C# (1 thread)";
 }

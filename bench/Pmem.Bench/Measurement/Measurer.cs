@@ -39,9 +39,9 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
         {
             foreach (Operation operation in operations)
             {
-                IReadOnlyList<Registration> registrations = registry.For(operation.Kind);
                 foreach (long size in new[] { operation.Sizes[0], Math.Min(1L << 20, operation.Sizes[^1]) })
                 {
+                    IReadOnlyList<Registration> registrations = registry.For(operation.Kind, size);
                     Cell cell = workspace.CreateCell(operation, size);
                     foreach (Registration r in registrations)
                     {

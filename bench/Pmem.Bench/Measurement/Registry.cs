@@ -25,8 +25,8 @@ internal enum Role
 /// <summary>Runs <paramref name="count"/> operations of a cell, starting at <see cref="Cell.Offset"/> and leaving it where the next batch starts.</summary>
 internal delegate void BatchRunner(Cell cell, long count);
 
-/// <summary>One implementation of one operation kind.</summary>
-internal sealed record Registration(string Implementation, Role Role, OperationKind Kind, BatchRunner Run);
+/// <summary>One implementation of one operation kind, measured from <paramref name="MinSize"/> bytes up.</summary>
+internal sealed record Registration(string Implementation, Role Role, OperationKind Kind, BatchRunner Run, long MinSize = 0);
 
 /// <summary>
 /// Every implementation of every operation. Adding an implementation is one <see cref="Add"/> call with a batch
@@ -38,10 +38,13 @@ internal sealed class Registry
 {
     private readonly List<Registration> _registrations = [];
 
-    public void Add(string implementation, Role role, OperationKind kind, BatchRunner run) =>
-        _registrations.Add(new Registration(implementation, role, kind, run));
+    public void Add(string implementation, Role role, OperationKind kind, BatchRunner run, long minSize = 0) =>
+        _registrations.Add(new Registration(implementation, role, kind, run, minSize));
 
     public IReadOnlyList<Registration> For(OperationKind kind) => _registrations.Where(r => r.Kind == kind).ToList();
+
+    /// <summary>The implementations of <paramref name="kind"/> measured at <paramref name="size"/>.</summary>
+    public IReadOnlyList<Registration> For(OperationKind kind, long size) => _registrations.Where(r => r.Kind == kind && size >= r.MinSize).ToList();
 
     public IReadOnlyList<Registration> All => _registrations;
 }

@@ -23,6 +23,8 @@ internal sealed unsafe class PeerLibrary
         NtStore = (delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint>)Export(handle, "peer_nt_store");
         NtCopy = (delegate* unmanaged<byte*, nuint, nuint, nuint, byte*, nuint, long, nuint>)Export(handle, "peer_nt_copy");
         NtMoveBack = (delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint>)Export(handle, "peer_nt_move_back");
+        NtStore2 = (delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint>)Export(handle, "peer_nt_store_2t");
+        NtCopy2 = (delegate* unmanaged<byte*, nuint, nuint, nuint, byte*, nuint, long, nuint>)Export(handle, "peer_nt_copy_2t");
 
         var apiVersion = (delegate* unmanaged<int>)Export(handle, "peer_api_version");
         var checkVersion = (delegate* unmanaged<byte*>)Export(handle, "peer_check_version");
@@ -58,6 +60,12 @@ internal sealed unsafe class PeerLibrary
     public delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint> NtStore { get; }
     public delegate* unmanaged<byte*, nuint, nuint, nuint, byte*, nuint, long, nuint> NtCopy { get; }
     public delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint> NtMoveBack { get; }
+
+    /// <summary>Two threads of non-temporal stores per operation, each on half the range (returns <see cref="nuint.MaxValue"/> if the helper thread cannot start).</summary>
+    public delegate* unmanaged<byte*, nuint, nuint, nuint, nuint, long, nuint> NtStore2 { get; }
+
+    /// <summary>Two threads of non-temporal copies per operation, each on half the range (returns <see cref="nuint.MaxValue"/> if the helper thread cannot start).</summary>
+    public delegate* unmanaged<byte*, nuint, nuint, nuint, byte*, nuint, long, nuint> NtCopy2 { get; }
 
     /// <summary><c>pmem_is_pmem</c> from C: shows whether libpmem saw <c>PMEM_IS_PMEM_FORCE</c>.</summary>
     public bool IsPmem(void* addr, nuint length) => _isPmem(addr, length) != 0;

@@ -21,6 +21,8 @@ namespace Pmem;
 /// that follows is one (and with <see cref="PmemCopyFlags.NoDrain"/> the caller's later drain is). With CLFLUSH
 /// only, the drain is empty (CLFLUSH orders itself), so the streaming stores get their own SFENCE at the end; and
 /// with flushes off (eADR) a non-temporal copy always ends with SFENCE.</para>
+/// <para>From <see cref="PersistenceConfig.ParallelThreshold"/> up (and with more than one copy thread) the routine
+/// runs split across threads by <see cref="ParallelCopy"/>, with the same durability on return.</para>
 /// <para>Every entry returns the <see cref="CopyRun"/> that executed, for tests; callers on the public surface
 /// discard it, which costs nothing.</para>
 /// <para>Code shape (measured against C libpmem, see the copy tests and the benchmarks): the decision is inlined into
@@ -50,7 +52,11 @@ internal static unsafe class PersistentCopy
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, dest == src);
-        CopyRun run = path == CopyPath.None ? default : Move(config, path, dest, src, length);
+        CopyRun run = path == CopyPath.None
+            ? default
+            : length >= config.ParallelThreshold
+                ? ParallelCopy.Move(config, path, dest, src, length)
+                : Move(config, path, dest, src, length);
         DrainUnlessAsked(config, flags);
         return run;
     }
@@ -62,7 +68,11 @@ internal static unsafe class PersistentCopy
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, sameAddress: false);
-        CopyRun run = path == CopyPath.None ? default : Fill(config, path, dest, value, length);
+        CopyRun run = path == CopyPath.None
+            ? default
+            : length >= config.ParallelThreshold
+                ? ParallelCopy.Fill(config, path, dest, value, length)
+                : Fill(config, path, dest, value, length);
         DrainUnlessAsked(config, flags);
         return run;
     }
@@ -73,7 +83,7 @@ internal static unsafe class PersistentCopy
     /// routine table.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    internal static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         if (path == CopyPath.NonTemporalFlush)
         {
@@ -100,7 +110,7 @@ internal static unsafe class PersistentCopy
 
     /// <summary>As <see cref="Move"/>, for fills.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    internal static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
     {
         if (path == CopyPath.NonTemporalFlush)
         {

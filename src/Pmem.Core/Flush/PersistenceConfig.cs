@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace Pmem;
@@ -7,7 +8,7 @@ namespace Pmem;
 /// drains do anything, the copy path and threshold, and how mappings answer is-pmem. The fast paths read
 /// <see cref="Current"/> with one load; <see cref="PmemOptions.Use"/> swaps it.
 /// </summary>
-internal sealed unsafe class PersistenceConfig
+internal sealed unsafe partial class PersistenceConfig
 {
     private static PersistenceConfig? s_current;
 
@@ -48,6 +49,7 @@ internal sealed unsafe class PersistenceConfig
         Isa = ChooseIsa(options, Cpu);
         NtThreshold = (nuint)options.MovntThreshold;
         WcWorkaround = options.WcWorkaround ?? Cpu.IsGenuineIntel;
+        (CopyThreads, ParallelThreshold, ParallelReason) = ResolveParallel(options, Isa, Environment.ProcessorCount);
     }
 
     /// <summary>The configuration every Pmem call uses now.</summary>
