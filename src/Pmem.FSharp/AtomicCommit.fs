@@ -90,7 +90,7 @@ module internal AtomicCommit =
                             match
                                 guarded (fun () ->
                                     PmemRedoLog.EnsureFits(region, length)
-                                    PmemRedoLog.CommitReporting(target, region, writes journal, &committed.contents)
+                                    PmemRedoLog.CommitReporting(seam.Claimed, region, writes journal, &committed.contents)
                                     Ok value)
                             with
                             | Error _ when committed.Value -> Ok value
@@ -100,4 +100,5 @@ module internal AtomicCommit =
 
     /// Completes or discards an interrupted atomic commit (PmemRedoLog.Recover), with the target claimed.
     let recover (target: IPmemTarget) (region: RedoLogRegion) =
-        DurableCommit.claimed target.CommitTarget (fun () -> guarded (fun () -> Ok(PmemRedoLog.Recover(target, region))))
+        let seam = target.CommitTarget
+        DurableCommit.claimed seam (fun () -> guarded (fun () -> Ok(PmemRedoLog.Recover(seam.Claimed, region))))

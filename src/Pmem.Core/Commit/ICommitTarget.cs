@@ -39,6 +39,13 @@ internal interface ICommitTarget
     /// <param name="destination">Where the bytes go.</param>
     void Read(long offset, Span<byte> destination);
 
+    /// <summary>
+    /// The target as an <see cref="IPmemTarget"/> that works while this commit holds it (between <see cref="Begin"/>
+    /// and <see cref="End"/>), even after a Dispose started on any thread: what an atomic commit hands the redo log,
+    /// so that nothing can stop it between the log, the commit mark and the apply.
+    /// </summary>
+    IPmemTarget Claimed { get; }
+
     /// <summary>Phase 2: stores the steps and makes them durable (see <see cref="CommitApply.Apply"/>).</summary>
     /// <param name="work">The steps, their memory and the options.</param>
     void Apply(in CommitWork work);

@@ -24,6 +24,8 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
     {
     }
 
+    public IPmemTarget Claimed => target;
+
     public void Read(long offset, Span<byte> destination) => target.Read(offset, destination);
 
     public void Apply(in CommitWork work)

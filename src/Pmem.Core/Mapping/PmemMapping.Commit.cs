@@ -14,10 +14,71 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 
     void ICommitTarget.End() => Exit();
 
+    IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);
+
     void ICommitTarget.Apply(in CommitWork work)
     {
         var stores = new MappingStores(_address, Length, PersistenceConfig.Current);
         CommitApply.Run(ref stores, IsPmem, in work);
+    }
+
+    /// <summary>
+    /// The mapping while a commit holds it (<see cref="ICommitTarget.Claimed"/>): ranges are checked, the disposed
+    /// flag is not (the commit's claim keeps the memory mapped until its <see cref="ICommitTarget.End"/>).
+    /// </summary>
+    private sealed class ClaimedView(PmemMapping mapping) : IPmemTarget
+    {
+        public long Length => mapping.Length;
+
+        public bool IsPmem => mapping.IsPmem;
+
+        ICommitTarget IPmemTarget.CommitTarget => mapping;
+
+        private byte* At(long offset, long length)
+        {
+            mapping.CheckRange(offset, length);
+            return mapping._address + offset;
+        }
+
+        public void Read(long offset, Span<byte> destination) =>
+            new ReadOnlySpan<byte>(At(offset, destination.Length), destination.Length).CopyTo(destination);
+
+        public void Copy(long offset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
+        {
+            PersistentCopy.ValidateFlags(flags);
+            byte* p = At(offset, source.Length);
+            fixed (byte* s = source)
+            {
+                mapping.CopyCore(p, s, (nuint)source.Length, flags);
+            }
+        }
+
+        public void Flush(long offset, long length)
+        {
+            byte* p = At(offset, length);
+            if (mapping.IsPmem)
+            {
+                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
+            }
+            else
+            {
+                PageFlush.Sync(p, (nuint)length);
+            }
+        }
+
+        public void Drain()
+        {
+            if (mapping.IsPmem)
+            {
+                Persistence.Drain(PersistenceConfig.Current);
+            }
+        }
+
+        public void Persist(long offset, long length)
+        {
+            Flush(offset, length);
+            Drain();
+        }
     }
 
     /// <summary>

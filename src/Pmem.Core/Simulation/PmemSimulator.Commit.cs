@@ -14,6 +14,8 @@ public sealed partial class PmemSimulator : ICommitTarget
 
     long ICommitTarget.Length => _initial.Length;
 
+    IPmemTarget ICommitTarget.Claimed => this;
+
     void ICommitTarget.Begin()
     {
     }
