@@ -31,7 +31,7 @@ type internal Journal() =
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
-    /// The memory of Write steps (JournalStep.Value indexes it).
+    /// The memory of Write steps (CommitStep.Value indexes it).
     let mutable bytes: ReadOnlyMemory<byte> array = Array.zeroCreate 4
     let mutable bytesCount = 0
     let scalarIn = Array.zeroCreate<byte> 8
