@@ -17,3 +17,14 @@ let copy (offset: int64) (source: ReadOnlyMemory<byte>) = durable { do! Durable.
 
 /// One fill of length bytes at offset, made durable by one commit.
 let fill (offset: int64) (length: int64) (value: byte) = durable { do! Durable.fill offset length value }
+
+/// One 8-byte write (the F# side of "store + Persist(o, 8)").
+let one (offset: int64) (value: int64) = durable { do! Durable.writeInt64 offset value }
+
+/// A log append: the record, a barrier, then the 8-byte tail that publishes it.
+let append (recordOffset: int64) (record: ReadOnlyMemory<byte>) (tailOffset: int64) (tail: int64) =
+    durable {
+        do! Durable.writeMemory recordOffset record
+        do! Durable.barrier
+        do! Durable.writeInt64 tailOffset tail
+    }

@@ -10,7 +10,7 @@ if (root is null)
     return 2;
 }
 
-bool quick = false, noPeer = false, bdn = false;
+bool quick = false, noPeer = false, bdn = false, commitRatio = false;
 string? filter = null, report = null, output = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -19,6 +19,7 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": quick = true; break;
         case "--no-peer": noPeer = true; break;
         case "--bdn": bdn = true; break;
+        case "--commit-ratio": commitRatio = true; break;
         case "--filter" when i + 1 < args.Length: filter = args[++i]; break;
         case "--report" when i + 1 < args.Length: report = args[++i]; break;
         case "--output" when i + 1 < args.Length: output = Path.GetFullPath(args[++i]); break;
@@ -29,6 +30,7 @@ for (int i = 0; i < args.Length; i++)
             Console.WriteLine("  --no-peer  run without the C peer (C libpmem called from C); the report says loudly that it is missing");
             Console.WriteLine("  --filter   only operations whose name contains TEXT (e.g. memcpy)");
             Console.WriteLine("  --bdn      BenchmarkDotNet MemoryDiagnoser over the hot paths; writes bench/results/allocations.csv");
+            Console.WriteLine("  --commit-ratio  F# commit ÷ hand-written C# (five plan shapes); writes bench/results/commit-ratio.md and its docs/perf.md section");
             Console.WriteLine("  --report   regenerate docs/perf.md and its chart from a run's CSV");
             Console.WriteLine("  --output   write the CSV files, perf.md and the chart to DIR instead of bench/results and docs");
             return 0;
@@ -52,4 +54,4 @@ if (report is not null)
     return 0;
 }
 
-return bdn ? Runner.RunAllocationCheck(options) : Runner.Run(options);
+return commitRatio ? CommitRatioRun.Run(options) : bdn ? Runner.RunAllocationCheck(options) : Runner.Run(options);

@@ -49,4 +49,12 @@ public interface IPmemTarget
     /// <param name="offset">Start.</param>
     /// <param name="length">Length.</param>
     void Persist(long offset, long length);
+
+    /// <summary>
+    /// This target as a commit sees it (<c>Durable.commit</c> and friends). <see cref="PmemMapping"/> and
+    /// <see cref="Simulation.PmemSimulator"/> are commit targets themselves; any other implementation is committed to
+    /// through its public members (<see cref="Copy"/> without flush for ordinary stores, non-temporal no-drain
+    /// copies, <see cref="Flush"/>, <see cref="Drain"/>).
+    /// </summary>
+    internal ICommitTarget CommitTarget => new PublicMembersCommitTarget(this);
 }

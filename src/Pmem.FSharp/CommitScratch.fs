@@ -1,5 +1,7 @@
 namespace Pmem.FSharp
 
+open global.Pmem
+
 /// <summary>Per-thread buffers a commit reuses, so that committing allocates nothing once warm.</summary>
 /// <remarks>
 /// A commit started while another is running on the same thread (a plan whose own code commits) gets fresh,
@@ -13,7 +15,6 @@ type internal CommitScratch() =
 
     member val Journal = Journal()
     member val Runs = TouchedRuns()
-    member val Target = MappingTarget()
     member val InUse = false with get, set
 
     /// The thread's buffers, marked in use until Return.

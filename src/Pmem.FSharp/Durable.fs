@@ -5,89 +5,15 @@ open System.Diagnostics
 open System.Runtime.CompilerServices
 open global.Pmem
 
-// Representation. Sixteen bytes, two references, so that a plan travels in two registers: F# emits .tail calls to
-// functions that take a plan (Durable.map and the builder's members inlined into user code, Durable.commit at the end
-// of a function), and the JIT makes those fast only when the arguments fit in registers. A larger struct (say, one
-// holding a write inline, to spare its closure) is passed on the stack, and each such call then goes through the
-// runtime's tail-call helper: 64 scattered writes took 21-32 µs instead of 4 µs when tried.
-[<Struct; NoEquality; NoComparison; StructuredFormatDisplay("{Display}")>]
-type Durable<'T> =
-    internal
-        {
-            Run: obj
-            Then: obj | null
-        }
-
-    member internal _.Display = $"Durable<{typeof<'T>.Name}> (a plan: Durable.render shows its steps)"
-
-/// An 8-byte write held as data (Durable.writeInt64 and writeUInt64, 32 bytes, as a closure would be): runIn records
-/// it itself instead of calling a closure, an indirect call per write whose cost depends on the JIT having guessed its
-/// target (64 scattered writes without dynamic PGO: 3.7 µs instead of 4.2 µs, in cache).
-[<Sealed>]
-type internal Int64Write(offset: int64, value: int64) =
-    member _.Offset = offset
-    member _.Value = value
-
-// How a plan is held. { Run = f; Then = null }: f journal is the whole plan and its value (other writes and fills
-// are such closures, of 32 to 40 bytes), or f is an Int64Write. { Run = first; Then = next }, only for a plan whose
-// first part is a Durable<unit>: first runs (a closure or an Int64Write), then either next () is the plan to run on
-// (Bind, Combine, Delay) or next () is the value (map, BindReturn); next's type says which (a unit -> Durable<'T> is
-// never a unit -> 'T).
-//
-// Why: for durable { for k in … do do! Durable.writeInt64 … } the compiler makes, per write, the write and
-// BindReturn(write, fun () -> ()); a sequence of do! makes Bind(write, fun () -> …). With a closure per composition
-// each write cost two allocations (64 bytes); filling the free Then slot of a unit plan instead leaves one (the write
-// itself), and Delay none. Compositions of other plans take a closure, as before. A chain of Then plans runs in a loop
-// in runIn, not nested on the stack.
 [<RequireQualifiedAccess>]
 module Durable =
-    // Representation (see the comments above)
+    // Representation: PlanRun (PlanRun.fs)
 
-    let private general (run: Journal -> 'T) : Durable<'T> = { Run = run; Then = null }
-
-    /// <c>first</c>, then <c>next</c> (a unit -> Durable&lt;'T&gt; or a unit -> 'T).
-    let private chain (first: obj) (next: obj) : Durable<'T> = { Run = first; Then = next }
-
-    /// Whether <paramref name="plan"/> is a unit plan with a free Then slot (Durable.unit, a write, a loop …).
-    let inline private isOpenUnitPlan (plan: Durable<'T>) =
-        // Type.op_Equality on two typeof is folded by the JIT (F#'s = would call generic equality).
-        Type.op_Equality (typeof<'T>, typeof<unit>) && isNull plan.Then
-
-    /// A plan that records nothing: the first part of Durable.unit and of delayed plans.
-    let private nothing: Journal -> unit = fun _ -> ()
-
-    let runIn (journal: Journal) (plan: Durable<'T>) : 'T =
-        let mutable current = plan
-        let mutable value = Unchecked.defaultof<'T>
-        let mutable running = true
-
-        while running do
-            match current.Then with
-            | null ->
-                match current.Run with
-                | :? Int64Write as write ->
-                    // A Durable<unit>: value stays Unchecked.defaultof<unit>, which is ().
-                    journal.WriteScalar(write.Offset, 8, write.Value)
-                | run ->
-                    Debug.Assert((run :? (Journal -> 'T)), "a whole plan")
-                    value <- (Unsafe.As<Journal -> 'T> run) journal
-
-                running <- false
-            | next ->
-                match current.Run with
-                | :? Int64Write as write -> journal.WriteScalar(write.Offset, 8, write.Value)
-                | first ->
-                    Debug.Assert((first :? (Journal -> unit)), "a unit plan first")
-                    (Unsafe.As<Journal -> unit> first) journal
-
-                match next with
-                | :? (unit -> Durable<'T>) as plan -> current <- plan ()
-                | _ ->
-                    Debug.Assert((next :? (unit -> 'T)), "the value next")
-                    value <- (Unsafe.As<unit -> 'T> next) ()
-                    running <- false
-
-        value
+    let private general (run: Journal -> 'T) = PlanRun.general run
+    let private chain (first: obj) (next: obj) : Durable<'T> = PlanRun.chain first next
+    let inline private isOpenUnitPlan (plan: Durable<'T>) = PlanRun.isOpenUnitPlan plan
+    let private nothing = PlanRun.nothing
+    let runIn (journal: Journal) (plan: Durable<'T>) : 'T = PlanRun.runIn journal plan
 
     // Composition
 
@@ -209,145 +135,46 @@ module Durable =
     let readInt64 (offset: int64) =
         general (fun journal -> int64 (journal.ReadScalar(offset, 8)))
 
-    // Commit
+    // Commit: DurableCommit (DurableCommit.fs), AtomicCommit (AtomicCommit.fs)
 
-    let internal evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> =
-        try
-            Ok(runIn journal plan)
-        with :? PlanAbortedException as e ->
-            Error e.Error
+    let internal evaluate (journal: Journal) (plan: Durable<'T>) = PlanRun.evaluate journal plan
 
-    /// Phase 1 into the scratch journal, then phase 2 on the target.
-    let private execute (scratch: CommitScratch) (target: IDurableTarget) options plan =
-        let journal = scratch.Journal
-        journal.Reset(target, false)
-
-        try
-            match evaluate journal plan with
-            | Error e -> Error e
-            | Ok value ->
-                try
-                    match target with
-                    | :? MappingTarget as mapping -> CommitApply.applyTo mapping options journal scratch.Runs
-                    | _ -> CommitApply.apply target options journal scratch.Runs
-
-                    Ok value
-                with :? PmemException as e ->
-                    Error(PmemError.ofException e)
-        finally
-            journal.Clear()
-
-    /// Rents the thread's scratch, attaches its MappingTarget to the mapping, and runs
-    /// <paramref name="body"/> with them.
-    let inline private onMapping (mapping: PmemMapping) ([<InlineIfLambda>] body: CommitScratch -> Result<'T, PmemError>) =
-        let scratch = CommitScratch.Rent()
-
-        try
-            let attached =
-                try
-                    scratch.Target.Attach mapping
-                    true
-                with :? ObjectDisposedException ->
-                    false
-
-            if not attached then
-                Error PmemError.Disposed
-            else
-                try
-                    body scratch
-                finally
-                    scratch.Target.Detach()
-        finally
-            CommitScratch.Return scratch
-
-    let internal commitOn (target: IDurableTarget) (options: CommitOptions) (plan: Durable<'T>) =
-        let scratch = CommitScratch.Rent()
-
-        try
-            execute scratch target options plan
-        finally
-            CommitScratch.Return scratch
+    let internal commitOn (target: ICommitTarget) (options: CommitOptions) (plan: Durable<'T>) =
+        DurableCommit.commitOn target options null plan
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
-        match target with
-        | :? PmemMapping as mapping -> onMapping mapping (fun scratch -> execute scratch scratch.Target options plan)
-        | _ -> commitOn (PmemTargetAdapter target) options plan
+        DurableCommit.commitWith options target plan
 
-    let commit (target: IPmemTarget) (plan: Durable<'T>) = commitWith CommitOptions.defaults target plan
+    let commit (target: IPmemTarget) (plan: Durable<'T>) = DurableCommit.commitWith CommitOptions.defaults target plan
+
+    let internal commitRecorded (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
+        DurableCommit.commitRecorded options mapping plan
 
     // Atomic commit
 
     let commitAtomicWith (region: RedoLogRegion) (target: IPmemTarget) (plan: Durable<'T>) =
-        AtomicCommit.commit target region (fun journal -> evaluate journal plan)
+        AtomicCommit.commit target region plan
 
     let commitAtomic (target: IPmemTarget) (plan: Durable<'T>) =
-        commitAtomicWith (RedoLogRegion.AtEnd target.Length) target plan
+        AtomicCommit.commit target (RedoLogRegion.AtEnd target.Length) plan
 
     let recoverWith (region: RedoLogRegion) (target: IPmemTarget) = AtomicCommit.recover target region
 
     let recover (target: IPmemTarget) =
-        recoverWith (RedoLogRegion.AtEnd target.Length) target
+        AtomicCommit.recover target (RedoLogRegion.AtEnd target.Length)
 
-    // Simulation
+    // Simulation and rendering: DurableRender (DurableRender.fs)
 
     let simulateWith (options: CommitOptions) (initial: byte array) (plan: Durable<'T>) =
         let simulator = Simulation.PmemSimulator(ReadOnlySpan initial)
 
         {
-            Value = commitWith options simulator plan
+            Value = DurableCommit.commitWith options simulator plan
             Simulator = simulator
         }
 
     let simulate (initial: byte array) (plan: Durable<'T>) = simulateWith CommitOptions.defaults initial plan
 
-    let internal commitRecorded (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
-        let mutable events = []
+    let render (plan: Durable<'T>) = DurableRender.render plan
 
-        let result =
-            onMapping mapping (fun scratch ->
-                let recorder = RecordingTarget(scratch.Target, true)
-                let result = execute scratch recorder options plan
-                events <- List.ofSeq recorder.Events
-                result)
-
-        result, events
-
-    // Render
-
-    let private renderAgainst (where: string) (target: IDurableTarget) (plan: Durable<'T>) =
-        let journal = Journal()
-        journal.Reset(target, true)
-
-        try
-            let outcome = evaluate journal plan |> Result.map (sprintf "%A")
-
-            let events =
-                match outcome with
-                | Ok _ when journal.OutOfRangeWrites = 0 ->
-                    let recorder = RecordingTarget(target, false)
-                    CommitApply.apply recorder CommitOptions.defaults journal (TouchedRuns())
-                    Some recorder.Events
-                | _ -> None
-
-            PlanRender.format where target.FlushesLines journal outcome events
-        finally
-            journal.Clear()
-
-    let render (plan: Durable<'T>) =
-        renderAgainst "no mapping (reads see zeros and the plan's own writes)" (ZeroTarget()) plan
-
-    let renderOn (target: IPmemTarget) (plan: Durable<'T>) =
-        match target with
-        | :? PmemMapping as mapping ->
-            let kind = if mapping.IsPmem then "pmem" else "not pmem: msync"
-            let path = mapping.Path |> Option.ofObj |> Option.defaultValue "(temporary file)"
-            let where = $"{path}, {mapping.Length} bytes, {kind}"
-
-            match onMapping mapping (fun scratch -> Ok(renderAgainst where scratch.Target plan)) with
-            | Ok text -> text
-            | Error e -> PmemError.describe e
-        | :? Simulation.PmemSimulator as simulator ->
-            renderAgainst $"a simulated pmem device, {simulator.Length} bytes" (PmemTargetAdapter target) plan
-        | _ ->
-            let kind = if target.IsPmem then "pmem" else "not pmem: msync"
-            renderAgainst $"{target.GetType().Name}, {target.Length} bytes, {kind}" (PmemTargetAdapter target) plan
+    let renderOn (target: IPmemTarget) (plan: Durable<'T>) = DurableRender.renderOn target plan

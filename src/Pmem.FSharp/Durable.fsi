@@ -3,31 +3,6 @@ namespace Pmem.FSharp
 open System
 open global.Pmem
 
-/// <summary>
-/// A durable plan: a description of reads and writes against a mapping that produces a <c>'T</c>. Building one
-/// performs no I/O; <c>Durable.commit</c> runs it against a mapping, stores every write, flushes each touched cache
-/// line once and drains once. Build plans with the <c>durable { }</c> builder and the functions of the Durable
-/// module; show one with <c>Durable.render</c>.
-/// </summary>
-/// <remarks>
-/// A plan is cold, like <c>Async</c>: the code inside <c>durable { }</c> runs each time the plan is committed or
-/// rendered, not when it is built. The same plan can be committed many times and from several threads.
-/// Recursive plans nest on the stack; loop with <c>for</c> or <c>while</c> for long sequences.
-/// </remarks>
-[<Struct; NoEquality; NoComparison; StructuredFormatDisplay("{Display}")>]
-type Durable<'T> =
-    internal
-        {
-            /// With <c>Then = null</c>: the whole plan, a <c>Journal -> 'T</c>. Otherwise the plan's first part, a
-            /// <c>Journal -> unit</c>.
-            Run: obj
-            /// null, or what follows <c>Run</c>: a <c>unit -> Durable&lt;'T&gt;</c> (the plan to run next) or a
-            /// <c>unit -> 'T</c> (the value).
-            Then: obj | null
-        }
-
-    member internal Display: string
-
 /// <summary>Building, composing, committing and rendering durable plans.</summary>
 /// <remarks>
 /// Nothing a plan writes is stored, let alone durable, until <c>Durable.commit</c> runs it; when the commit returns
@@ -151,7 +126,8 @@ module Durable =
     /// msync'd once per group instead. When the result is <c>Ok</c> every write is durable.</para>
     /// <para>Not atomic across a crash: a power failure during the commit may leave any subset of a group's lines
     /// persisted (barriers order groups); <c>commitAtomic</c> is all-or-nothing. Returns <c>Disposed</c> when the
-    /// mapping was disposed, and <c>Io</c> when msync fails (writes stored before it stay in the mapping, not
+    /// mapping was disposed before the commit began, for every plan (the mapping is held for the whole commit: a
+    /// later Dispose waits for its end), and <c>Io</c> when msync fails (writes stored before it stay in the mapping, not
     /// necessarily durable). Concurrent commits to overlapping ranges of one mapping must be serialized by the
     /// caller.</para>
     /// <para>On a <c>Pmem.Simulation.PmemSimulator</c> the commit issues exactly the stores, line flushes and drains it
@@ -186,12 +162,20 @@ module Durable =
     /// store, then the writes are applied and made durable, and the mark is cleared. When the result is <c>Ok</c>
     /// every write is durable. A crash before the mark is durable leaves the old state; after it,
     /// <c>Durable.recover</c> applies the log again. Costs: the bytes written twice, four drains.</para>
-    /// <para>Errors, nothing written: <c>RedoLog (RegionTooSmall, _)</c> when the target is smaller than the log
-    /// region or the plan's writes (16 bytes each plus their bytes, rounded to 8) do not fit in it;
-    /// <c>RedoLog (RecoveryNeeded, _)</c> when a committed transaction was never applied (call <c>recover</c> at
+    /// <para>The answer is the truth about the commit: <c>Ok</c> means committed — durable when it returns, or, when
+    /// an msync failed after the commit mark was durable, durable in the log and finished by the next
+    /// <c>recover</c>; <c>Error</c> means nothing was committed (the target holds its old bytes, and <c>recover</c>
+    /// finds nothing to complete). The mapping is held for the whole atomic commit, so a <c>Dispose</c> on another
+    /// thread (or in the plan) cannot interrupt it between the log, the mark and the apply: the unmap waits for its
+    /// end.</para>
+    /// <para>Errors, nothing written: <c>Disposed</c> when the mapping was disposed before the commit began (for
+    /// every plan, also one that neither reads nor writes); <c>RedoLog (RegionTooSmall, _)</c> when the target is
+    /// smaller than the log region or the plan's writes (16 bytes each plus their bytes, rounded to 8) do not fit in
+    /// it; <c>RedoLog (RecoveryNeeded, _)</c> when a committed transaction was never applied (call <c>recover</c> at
     /// start-up); <c>RedoLog (BadMagic, _)</c> when the region holds something other than zeros or a log;
-    /// <c>OutOfRange</c>, <c>Disposed</c>. An <c>Io</c> error (msync) can leave a committed log behind, which
-    /// <c>recover</c> completes. Atomic commits to one target must be serialized by the caller.</para>
+    /// <c>OutOfRange</c>; <c>Io</c> when an msync failed before the commit mark was durable. An exception raised by
+    /// the plan's own code propagates, as from <c>commit</c>, and nothing is written. Atomic commits to one target
+    /// must be serialized by the caller.</para>
     /// </remarks>
     /// <example><code lang="F#">
     /// use mapping = "accounts.pmem" |> Pmem.mapFile (MapOptions.create (1L &lt;&lt;&lt; 20))
@@ -278,8 +262,8 @@ module Durable =
     /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped.
     val internal evaluate: journal: Journal -> plan: Durable<'T> -> Result<'T, PmemError>
 
-    /// Commits against any target (phase 1 into a journal, then CommitApply.apply).
-    val internal commitOn: target: IDurableTarget -> options: CommitOptions -> plan: Durable<'T> -> Result<'T, PmemError>
+    /// Commits against any commit target (claimed, phase 1 into a journal, then the target's Apply).
+    val internal commitOn: target: ICommitTarget -> options: CommitOptions -> plan: Durable<'T> -> Result<'T, PmemError>
 
     /// An instrumented commit on a mapping: the result, and every call the commit made on the mapping.
     val internal commitRecorded:

@@ -3,38 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Buffers.Binary
 open System.Diagnostics
-
-/// What one journal step is.
-type internal StepKind =
-    /// Bytes of caller memory (Journal.Bytes), read when the step is applied.
-    | Write = 0
-    /// A 1-, 2-, 4- or 8-byte little-endian value held in JournalStep.Value.
-    | Scalar = 1
-    /// JournalStep.Length copies of the byte in JournalStep.Value.
-    | Fill = 2
-    /// An ordering point: the steps before it are durable before any step after it is stored.
-    | Barrier = 3
-    /// A read the plan made (recorded only for Durable.render; the commit ignores it).
-    | Read = 4
-
-/// <summary>One effect a plan asked for, in program order.</summary>
-/// <remarks>
-/// No references: a Write step's memory lives in the journal's own array (<c>Value</c> indexes it), so storing a
-/// step into the step array is a plain copy (a struct holding a reference goes through the GC's write-barrier copy)
-/// and a plan of scalars and fills leaves nothing to clear.
-/// </remarks>
-[<Struct; NoEquality; NoComparison>]
-type internal JournalStep =
-    {
-        Kind: StepKind
-        Offset: int64
-        Length: int64
-        /// Scalar: the value (little-endian, low Length bytes); Fill: the byte; Write: the index of its memory
-        /// (Journal.Bytes).
-        Value: int64
-        /// False only in a render journal, for a write outside the target (a commit stops at the first one).
-        InRange: bool
-    }
+open global.Pmem
 
 /// Raised inside plan evaluation to stop it; caught by Durable.evaluate and never seen by callers.
 type internal PlanAbortedException(error: PmemError) =
@@ -43,7 +12,7 @@ type internal PlanAbortedException(error: PmemError) =
 
 /// <summary>
 /// Phase 1 of a commit: the context a plan runs against. It records the plan's writes, fills and barriers as
-/// <see cref="JournalStep"/>s, checks every range, and answers reads from the target overlaid with the plan's
+/// Core's <see cref="T:Pmem.CommitStep"/>s, checks every range, and answers reads from the target overlaid with the plan's
 /// own earlier writes. It performs no store.
 /// </summary>
 /// <remarks>
@@ -51,23 +20,24 @@ type internal PlanAbortedException(error: PmemError) =
 /// Write steps keep a reference to the caller's memory, not a copy: the bytes are those present when the step is
 /// applied (Durable.write documents this). Instances are reused per thread (CommitScratch); <c>Clear</c> drops the
 /// references (plans of scalars and fills hold none). The steps are the hand-off to anything that executes a plan:
-/// CommitApply, Durable.render, and a redo log that must see every write before the first store.
+/// Core's CommitApply (through the target's ICommitTarget.Apply), Durable.render, and a redo log that must see every
+/// write before the first store.
 /// </remarks>
 [<Sealed>]
 type internal Journal() =
-    let mutable steps: JournalStep array = Array.zeroCreate 16
+    let mutable steps: CommitStep array = Array.zeroCreate 16
     let mutable count = 0
-    let mutable source: IDurableTarget | null = null
+    let mutable source: ICommitTarget | null = null
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
-    /// The memory of Write steps (JournalStep.Value indexes it).
+    /// The memory of Write steps (CommitStep.Value indexes it).
     let mutable bytes: ReadOnlyMemory<byte> array = Array.zeroCreate 4
     let mutable bytesCount = 0
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
-    let append (step: JournalStep) =
+    let append (step: CommitStep) =
         if count = steps.Length then
             Array.Resize(&steps, steps.Length * 2)
 
@@ -78,19 +48,19 @@ type internal Journal() =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
     /// A write outside the target: stops a commit; a render records it and goes on.
-    let badWrite (step: JournalStep) =
+    let badWrite (step: CommitStep) =
         if rendering then
             outOfRange <- outOfRange + 1
-            append { step with InRange = false }
+            append (CommitStep(step.Kind, step.Offset, step.Length, step.Value, false))
         else
             raise (PlanAbortedException(PmemError.OutOfRange(step.Offset, step.Length, capacity)))
 
-    let record (step: JournalStep) =
+    let record (step: CommitStep) =
         if not (inRange step.Offset step.Length) then badWrite step
         elif step.Length > 0L then append step
 
     /// Copies the part of a recorded write that overlaps [offset, offset + destination.Length) into destination.
-    let overlay (step: inref<JournalStep>) (offset: int64) (destination: Span<byte>) =
+    let overlay (step: inref<CommitStep>) (offset: int64) (destination: Span<byte>) =
         let lo = max offset step.Offset
         let hi = min (offset + int64 destination.Length) (step.Offset + step.Length)
 
@@ -99,25 +69,20 @@ type internal Journal() =
             let from = int (lo - step.Offset)
 
             match step.Kind with
-            | StepKind.Write -> bytes[int step.Value].Span.Slice(from, target.Length).CopyTo target
-            | StepKind.Scalar ->
+            | CommitStepKind.Write -> bytes[int step.Value].Span.Slice(from, target.Length).CopyTo target
+            | CommitStepKind.Scalar ->
                 BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
                 ReadOnlySpan(scalarOut, from, target.Length).CopyTo target
-            | StepKind.Fill -> target.Fill(byte step.Value)
+            | CommitStepKind.Fill -> target.Fill(byte step.Value)
             | _ -> ()
 
     /// Prepares for a plan: reads go to <paramref name="target"/> (zeros when null) and ranges are checked against
-    /// its length (unbounded when null). A rendering journal records reads and out-of-range writes instead of
-    /// stopping at them.
-    member _.Reset(target: IDurableTarget | null, forRender: bool) =
+    /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
+    /// journal records reads and out-of-range writes instead of stopping at them.
+    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
         Debug.Assert((count = 0), "the journal was cleared")
         source <- target
-
-        capacity <-
-            match target with
-            | null -> Int64.MaxValue
-            | t -> t.Length
-
+        capacity <- limit
         rendering <- forRender
         outOfRange <- 0
 
@@ -134,21 +99,30 @@ type internal Journal() =
     member _.Count = count
 
     /// The i-th step, in program order.
-    member _.Step(i: int) : inref<JournalStep> =
+    member _.Step(i: int) : inref<CommitStep> =
         Debug.Assert(i >= 0 && i < count, "step index in range")
         &steps[i]
 
     /// The bytes of Scalar step <paramref name="i"/> (valid until the next call on this journal).
     member _.ScalarBytes(i: int) : ReadOnlySpan<byte> =
         let step = &steps[i]
-        Debug.Assert(step.Kind = StepKind.Scalar, "a scalar step")
+        Debug.Assert(step.Kind = CommitStepKind.Scalar, "a scalar step")
         BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
         ReadOnlySpan(scalarOut, 0, int step.Length)
 
     /// The memory Write step <paramref name="step"/> stores.
-    member _.Bytes(step: inref<JournalStep>) : ReadOnlyMemory<byte> =
-        Debug.Assert(step.Kind = StepKind.Write, "a write step")
+    member _.Bytes(step: inref<CommitStep>) : ReadOnlyMemory<byte> =
+        Debug.Assert(step.Kind = CommitStepKind.Write, "a write step")
         bytes[int step.Value]
+
+    /// The recorded steps, in program order (what phase 2 applies).
+    member _.Steps = ReadOnlySpan<CommitStep>(steps, 0, count)
+
+    /// The memory of the Write steps (CommitStep.Value indexes it).
+    member _.Memory = ReadOnlySpan<ReadOnlyMemory<byte>>(bytes, 0, bytesCount)
+
+    /// The target the plan reads from and is checked against (null: none).
+    member _.Target = source
 
     /// The bytes ranges are checked against.
     member _.Capacity = capacity
@@ -173,13 +147,7 @@ type internal Journal() =
         let before = count
 
         record
-            {
-                Kind = StepKind.Write
-                Offset = offset
-                Length = int64 data.Length
-                Value = int64 (bytesCount - 1)
-                InRange = true
-            }
+            (CommitStep(CommitStepKind.Write, offset, int64 data.Length, int64 (bytesCount - 1), true))
 
         if count = before then
             // An empty write, dropped: keep no reference to it.
@@ -191,33 +159,15 @@ type internal Journal() =
         Debug.Assert((size = 1 || size = 2 || size = 4 || size = 8), "scalar width")
 
         record
-            {
-                Kind = StepKind.Scalar
-                Offset = offset
-                Length = int64 size
-                Value = value
-                InRange = true
-            }
+            (CommitStep(CommitStepKind.Scalar, offset, int64 size, value, true))
 
     member _.Fill(offset: int64, length: int64, value: byte) =
         record
-            {
-                Kind = StepKind.Fill
-                Offset = offset
-                Length = length
-                Value = int64 value
-                InRange = true
-            }
+            (CommitStep(CommitStepKind.Fill, offset, length, int64 value, true))
 
     member _.Barrier() =
         append
-            {
-                Kind = StepKind.Barrier
-                Offset = 0L
-                Length = 0L
-                Value = 0L
-                InRange = true
-            }
+            (CommitStep(CommitStepKind.Barrier, 0L, 0L, 0L, true))
 
     /// Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/> as the plan sees them.
     member _.Read(offset: int64, destination: Span<byte>) =
@@ -228,13 +178,7 @@ type internal Journal() =
 
         if rendering then
             append
-                {
-                    Kind = StepKind.Read
-                    Offset = offset
-                    Length = length
-                    Value = 0L
-                    InRange = true
-                }
+                (CommitStep(CommitStepKind.Read, offset, length, 0L, true))
 
         match source with
         | null -> destination.Clear()

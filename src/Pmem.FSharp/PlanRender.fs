@@ -3,6 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Collections.Generic
 open System.Text
+open global.Pmem
 
 /// Text for Durable.render: the steps a plan recorded, and the calls its commit would make.
 module internal PlanRender =
@@ -13,7 +14,7 @@ module internal PlanRender =
         let s = journal.Step i
 
         let bytes =
-            if s.Kind = StepKind.Scalar then
+            if s.Kind = CommitStepKind.Scalar then
                 journal.ScalarBytes(i).ToArray()
             else
                 journal.Bytes(&s).Span.Slice(0, int (min s.Length 16L)).ToArray()
@@ -27,8 +28,8 @@ module internal PlanRender =
         let bad = if s.InRange then "" else $"  OUT OF RANGE (capacity {journal.Capacity})"
 
         match s.Kind with
-        | StepKind.Write -> $"write    {where,-22} {s.Length, 8} B  {preview journal i}{bad}"
-        | StepKind.Scalar ->
+        | CommitStepKind.Write -> $"write    {where,-22} {s.Length, 8} B  {preview journal i}{bad}"
+        | CommitStepKind.Scalar ->
             let value =
                 match s.Length with
                 | 1L -> string (sbyte s.Value)
@@ -37,8 +38,8 @@ module internal PlanRender =
                 | _ -> string s.Value
 
             $"write    {where,-22} {s.Length, 8} B  {preview journal i}  (int{s.Length * 8L} {value}){bad}"
-        | StepKind.Fill -> $"fill     {where,-22} {s.Length, 8} B  = 0x{byte s.Value:X2}{bad}"
-        | StepKind.Barrier -> "barrier"
+        | CommitStepKind.Fill -> $"fill     {where,-22} {s.Length, 8} B  = 0x{byte s.Value:X2}{bad}"
+        | CommitStepKind.Barrier -> "barrier"
         | _ -> $"read     {where,-22} {s.Length, 8} B"
 
     let private count (n: 'N) (noun: string) =
@@ -75,8 +76,8 @@ module internal PlanRender =
             let s = journal.Step i
 
             match s.Kind with
-            | StepKind.Barrier -> barriers <- barriers + 1
-            | StepKind.Read -> reads <- reads + 1
+            | CommitStepKind.Barrier -> barriers <- barriers + 1
+            | CommitStepKind.Read -> reads <- reads + 1
             | _ ->
                 writes <- writes + 1
                 bytes <- bytes + s.Length

@@ -1,12 +1,23 @@
 namespace Pmem.FSharp
 
-/// One call a commit made on its target, in order.
+open global.Pmem
+
+/// One call a commit made on its target, in order (Core's CommitEvent, as a union for tests and render).
 type internal TargetEvent =
     | Stored of offset: int64 * length: int64 * nonTemporal: bool
     | Filled of offset: int64 * length: int64 * value: byte * nonTemporal: bool
     | FlushedLines of firstLine: int64 * lineCount: int64
     | Drained
     | Msynced of offset: int64 * length: int64
+
+module internal TargetEvent =
+    let ofCommitEvent (e: CommitEvent) =
+        match e.Kind with
+        | CommitEventKind.Stored -> Stored(e.Offset, e.Length, e.NonTemporal)
+        | CommitEventKind.Filled -> Filled(e.Offset, e.Length, e.Value, e.NonTemporal)
+        | CommitEventKind.FlushedLines -> FlushedLines(e.Offset, e.Length)
+        | CommitEventKind.Drained -> Drained
+        | _ -> Msynced(e.Offset, e.Length)
 
 /// Call counts of one commit, derived from its events.
 type internal CommitCounts =

@@ -199,6 +199,76 @@ let private mappingTests =
               withMapping (4096L + RedoLogRegion.DefaultLength) (fun mapping _ ->
                   mapping.Dispose()
                   Durable.commitAtomic mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
-                  Durable.recover mapping =! Error PmemError.Disposed)) ]
+                  Durable.recover mapping =! Error PmemError.Disposed))
+
+          testCase "every commit on a disposed mapping is Disposed, also of a plan that neither reads nor writes" (fun () ->
+              withMapping (4096L + RedoLogRegion.DefaultLength) (fun mapping _ ->
+                  mapping.Dispose()
+                  Durable.commitAtomic mapping (Durable.result 1) =! Error PmemError.Disposed
+                  Durable.commitAtomic mapping Durable.unit =! Error PmemError.Disposed
+                  Durable.commit mapping Durable.unit =! Error PmemError.Disposed))
+
+          testCase "a plan's own PmemException propagates from commitAtomic, as from commit, and nothing is written" (fun () ->
+              withMapping (4096L + RedoLogRegion.DefaultLength) (fun mapping _ ->
+                  let plan =
+                      durable {
+                          do! Durable.writeInt64 0L 5L
+                          raise (PmemException(5, "the plan's own failure"))
+                      }
+
+                  Expect.throwsT<PmemException> (fun () -> Durable.commit mapping plan |> ignore) "commit"
+                  Expect.throwsT<PmemException> (fun () -> Durable.commitAtomic mapping plan |> ignore) "commitAtomic"
+                  Pmem.read 0L 8 mapping =! Array.zeroCreate 8))
+
+          testCase "a plan that disposes its own mapping: commitAtomic completes and says Ok, and recover finds it Clean" (fun () ->
+              use dir = shmDir ()
+              let path = dir.File "self-disposed-atomic.pmem"
+              let mapping = path |> Pmem.mapFile (MapOptions.create (4096L + RedoLogRegion.DefaultLength))
+
+              let plan =
+                  durable {
+                      do! Durable.writeInt64 0L 7L
+                      mapping.Dispose()
+                      do! Durable.writeInt64 8L 9L
+                  }
+
+              Durable.commitAtomic mapping plan =! Ok()
+              use again = path |> Pmem.mapFile MapOptions.existing
+              Durable.recover again =! Ok RedoLogRecovery.Clean
+              Pmem.read 0L 16 again =! Array.append (BitConverter.GetBytes 7L) (BitConverter.GetBytes 9L))
+
+          testCase "commitAtomic racing a Dispose: Ok means committed, Error Disposed means nothing was" (fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              let length = 65536L + RedoLogRegion.DefaultLength
+              let path = dir.File "race-atomic.pmem"
+              let mutable outcomes = Set.empty
+
+              for round in 1..300 do
+                  let mapping = path |> Pmem.mapFile (MapOptions.create length)
+                  let disposer = Threading.Thread(fun () ->
+                      Threading.Thread.SpinWait(round * 97 % 20000)
+                      mapping.Dispose())
+                  disposer.Start()
+                  let value = int64 round
+                  // Large enough that the log, the mark and the apply take a while to race with.
+                  let result = Durable.commitAtomic mapping (Durable.fill 0L 32768L (byte round) |> Durable.bind (fun () -> Durable.writeInt64 32768L value))
+                  disposer.Join()
+                  use again = path |> Pmem.mapFile MapOptions.existing
+                  let recovery = Durable.recover again
+                  let word = BitConverter.ToInt64(Pmem.read 32768L 8 again, 0)
+                  outcomes <- outcomes.Add(match result with Ok () -> "Ok" | Error e -> PmemError.describe e)
+
+                  match result with
+                  | Ok () -> word =! value
+                  | Error PmemError.Disposed ->
+                      Expect.notEqual recovery (Ok RedoLogRecovery.Completed) $"round {round}: Disposed, yet recover completed a commit"
+                      Expect.notEqual word value $"round {round}: Disposed, yet the write is there"
+                  | Error e -> failtestf "round %d: %s" round (PmemError.describe e)
+
+                  again.Dispose()
+                  File.Delete path
+
+              Expect.isNonEmpty outcomes "ran") ]
 
 let tests = testList "Atomic commit" [ simulatorTests; mappingTests ]

@@ -12,7 +12,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Pmem.Bench;
 
-/// <summary>Runs <see cref="HotPathBenchmarks"/> in process (short job) and records allocated bytes per operation.</summary>
+/// <summary>Runs <see cref="HotPathBenchmarks"/> and <see cref="CommitBenchmarks"/> in process (short job) and records allocated bytes per operation.</summary>
 internal static class AllocationCheck
 {
     public static bool Run(string csvPath, TextWriter log)
@@ -24,6 +24,7 @@ internal static class AllocationCheck
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         Summary summary = BenchmarkRunner.Run<HotPathBenchmarks>(config);
+        Summary commits = BenchmarkRunner.Run<CommitBenchmarks>(config);
 
         var ci = CultureInfo.InvariantCulture;
         bool allZero = true;
@@ -36,6 +37,16 @@ internal static class AllocationCheck
             long? bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
             double? mean = report.ResultStatistics?.Mean;
             allZero &= bytes == 0;
+            w.WriteLine(Csv.Line(name, bytes?.ToString(ci) ?? "failed", mean is { } m ? Format.Time(m) : "failed"));
+            log.WriteLine($"{name}: {(bytes is null ? "no result" : bytes + " B/op")}");
+        }
+
+        foreach (BenchmarkReport report in commits.Reports.OrderBy(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name))
+        {
+            // F# commits: reported, not part of the zero check (building a plan allocates its steps).
+            string name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            long? bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
+            double? mean = report.ResultStatistics?.Mean;
             w.WriteLine(Csv.Line(name, bytes?.ToString(ci) ?? "failed", mean is { } m ? Format.Time(m) : "failed"));
             log.WriteLine($"{name}: {(bytes is null ? "no result" : bytes + " B/op")}");
         }

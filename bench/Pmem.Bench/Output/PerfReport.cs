@@ -61,6 +61,13 @@ internal static class PerfReport
 
         WriteAllocations(md, results, allocationsCsv, docsDirectory);
         WriteFSharpCommit(md, results);
+        string commitRatio = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(results.CsvPath))!, CommitRatioRun.FileName);
+        if (File.Exists(commitRatio))
+        {
+            // Measured by a separate run (Pmem.Bench --commit-ratio): carried over as it was written.
+            md.Append(File.ReadAllText(commitRatio));
+        }
+
         WriteMachine(md, results);
         return md.ToString();
     }

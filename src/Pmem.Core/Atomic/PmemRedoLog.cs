@@ -38,8 +38,18 @@ public static class PmemRedoLog
     /// <param name="region">The reserved log region.</param>
     /// <param name="writes">(offset, bytes) pairs, applied in order.</param>
     /// <exception cref="RedoLogException">The region is unusable (<see cref="RedoLogError.RegionTooSmall"/>), the writes do not fit it (<see cref="RedoLogError.RegionTooSmall"/>) or lie outside the target or inside the region (<see cref="RedoLogError.WriteOutOfRange"/>), a committed transaction awaits recovery (<see cref="RedoLogError.RecoveryNeeded"/>), or the region holds neither zeros nor a log (<see cref="RedoLogError.BadMagic"/>, so that data placed there by mistake is not overwritten); nothing was written.</exception>
-    public static void Commit(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes)
+    public static void Commit(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes) =>
+        CommitReporting(target, region, writes, out _);
+
+    /// <summary>
+    /// The public Commit, saying whether the
+    /// transaction was committed (its commit word durable) when it throws: then <see cref="Recover"/> completes it.
+    /// When it throws with <paramref name="committed"/> false, nothing was committed (a commit word whose persist
+    /// failed was taken back first).
+    /// </summary>
+    internal static void CommitReporting(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes, out bool committed)
     {
+        committed = false;
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(writes);
         region.Validate(target);
@@ -86,8 +96,19 @@ public static class PmemRedoLog
         target.Copy(region.Offset, encoded.AsSpan(0, RedoLogLayout.VersionOffset), PmemCopyFlags.NoDrain);
         target.Drain();
 
-        // (2) commit: one aligned 8-byte store, made durable.
-        SetCommitWord(target, region, sequence);
+        // (2) commit: one aligned 8-byte store, made durable. If making it durable failed (msync), it may or may not
+        // be durable: take it back, so that a failed commit has committed nothing.
+        try
+        {
+            SetCommitWord(target, region, sequence);
+        }
+        catch (PmemException)
+        {
+            SetCommitWord(target, region, 0);
+            throw;
+        }
+
+        committed = true;
 
         // (3) apply, (4) clear.
         Apply(target, writes);

@@ -32,7 +32,7 @@ namespace Pmem.Simulation;
 ///     // after.CurrentImage() holds the old or the new payload
 /// }
 /// </code></example>
-public sealed class PmemSimulator : IPmemTarget
+public sealed partial class PmemSimulator : IPmemTarget
 {
     internal const int LineSize = 64;
     private const int PageSize = 4096;
@@ -216,8 +216,9 @@ public sealed class PmemSimulator : IPmemTarget
     /// <param name="value">Byte.</param>
     /// <param name="length">Count.</param>
     /// <param name="flags">libpmem flags.</param>
-    public void Fill(long offset, byte value, int length, PmemCopyFlags flags = PmemCopyFlags.None)
+    public void Fill(long offset, byte value, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
+        Check(offset, length);
         var bytes = new byte[length];
         bytes.AsSpan().Fill(value);
         Copy(offset, bytes, flags);

@@ -1,0 +1,204 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Pmem;
+
+/// <summary>
+/// Phase 2 of a commit: executes a journal's steps on a target's stores, flushing each touched line once per
+/// barrier group. The only place that decides how a commit stores and flushes.
+/// </summary>
+/// <remarks>
+/// <para>Steps are applied in program order, group by group (a group ends at a Barrier step and at the end). For each
+/// write, when <see cref="CopyDecision"/> would copy it non-temporally (the threshold, the store hint, eADR,
+/// <c>PMEM_NO_MOVNT</c>), its whole 64-byte lines are stored non-temporally and its partial lines with ordinary
+/// stores; otherwise all of it with ordinary stores. The lines (or, off pmem, pages) ordinary stores touched are
+/// collected, and when the group ends each is flushed exactly once (one <see cref="ICommitStores.FlushLines"/> per
+/// merged run), then one drain — or one msync per merged run of pages. Empty groups issue nothing. Nothing here
+/// allocates once the runs are warm.</para>
+/// <para>Generic over the stores so that a mapping's struct stores are called directly (inlined), not through an
+/// interface: a commit of N scattered writes makes about 2N such calls.</para>
+/// </remarks>
+internal static class CommitApply
+{
+    /// <summary>Bytes per cache line: the flush granularity on x86-64.</summary>
+    public const long LineSize = 64;
+
+    /// <summary>log2 of <see cref="LineSize"/>.</summary>
+    public const int LineShift = 6;
+
+    private const long LineMask = LineSize - 1;
+
+    /// <summary>
+    /// What every target's <see cref="ICommitTarget.Apply"/> calls: <see cref="Apply"/> on its stores, through
+    /// <see cref="RecordingStores{TInner}"/> when the work records its events.
+    /// </summary>
+    public static void Run<TStores>(ref TStores stores, bool pmem, in CommitWork work)
+        where TStores : ICommitStores
+    {
+        if (work.Events is { } events)
+        {
+            var recording = new RecordingStores<TStores>(stores, events, work.Forward);
+            Apply(ref recording, pmem, in work);
+        }
+        else
+        {
+            Apply(ref stores, pmem, in work);
+        }
+    }
+
+    /// <summary>Records in <c>work.Events</c> what a commit of <paramref name="work"/> would issue on a target of <paramref name="length"/> bytes, storing nothing.</summary>
+    public static void DryRun(long length, bool pmem, in CommitWork work)
+    {
+        Debug.Assert(work.Events is not null && !work.Forward, "a dry run records and does not forward");
+        var stores = new NoStores(length);
+        Run(ref stores, pmem, in work);
+    }
+
+    /// <summary>Applies <paramref name="work"/> to <paramref name="stores"/>; throws only what the stores throw (PmemException from msync).</summary>
+    /// <param name="stores">Where the bytes go.</param>
+    /// <param name="pmem">Flush lines and drain (pmem), or msync pages.</param>
+    /// <param name="work">The steps (ranges checked in phase 1) and options.</param>
+    public static void Apply<TStores>(ref TStores stores, bool pmem, in CommitWork work)
+        where TStores : ICommitStores
+    {
+        PersistenceConfig config = PersistenceConfig.Current;
+        long pageSize = (long)PageFlush.PageSize;
+        TouchedRuns runs = work.Runs;
+        ReadOnlySpan<CommitStep> steps = work.Steps;
+        bool groupStored = false;
+        runs.Clear();
+
+        for (int i = 0; i < steps.Length; i++)
+        {
+            ref readonly CommitStep step = ref steps[i];
+            switch (step.Kind)
+            {
+                case CommitStepKind.Scalar:
+                    groupStored = true;
+                    stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
+                    Touch(runs, pmem, pageSize, step.Offset, step.Length);
+                    break;
+                case CommitStepKind.Read:
+                    break;
+                case CommitStepKind.Barrier:
+                    if (groupStored)
+                    {
+                        Issue(ref stores, runs, pmem, pageSize);
+                        if (pmem)
+                        {
+                            stores.Drain();
+                        }
+
+                        groupStored = false;
+                    }
+
+                    break;
+                default:
+                    Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
+                    groupStored = true;
+                    StoreWrite(ref stores, pmem, pageSize, config, in step, in work);
+                    break;
+            }
+        }
+
+        if (groupStored)
+        {
+            Issue(ref stores, runs, pmem, pageSize);
+            if (pmem && work.FinalDrain)
+            {
+                stores.Drain();
+            }
+        }
+    }
+
+    /// <summary>Whether a commit stores the whole lines of a write of <paramref name="length"/> bytes non-temporally.</summary>
+    /// <param name="config">The configuration in force.</param>
+    /// <param name="stores">The store hint (<see cref="PmemCopyFlags.None"/>, <see cref="PmemCopyFlags.NonTemporal"/> or <see cref="PmemCopyFlags.Temporal"/>).</param>
+    /// <param name="length">The write's length.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool NonTemporal(PersistenceConfig config, PmemCopyFlags stores, long length) =>
+        CopyDecision.Choose(config, stores, (nuint)length, sameAddress: false) is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush;
+
+    private static void StoreWrite<TStores>(ref TStores stores, bool pmem, long pageSize, PersistenceConfig config, in CommitStep step, in CommitWork work)
+        where TStores : ICommitStores
+    {
+        long offset = step.Offset;
+        long finish = offset + step.Length;
+        long bodyStart = (offset + LineMask) & ~LineMask;
+        long bodyEnd = finish & ~LineMask;
+        if (pmem && bodyEnd > bodyStart && NonTemporal(config, work.Stores, step.Length))
+        {
+            if (bodyStart > offset)
+            {
+                StorePart(ref stores, in step, in work, offset, bodyStart, nonTemporal: false);
+                Touch(work.Runs, pmem, pageSize, offset, bodyStart - offset);
+            }
+
+            StorePart(ref stores, in step, in work, bodyStart, bodyEnd, nonTemporal: true);
+            if (finish > bodyEnd)
+            {
+                StorePart(ref stores, in step, in work, bodyEnd, finish, nonTemporal: false);
+                Touch(work.Runs, pmem, pageSize, bodyEnd, finish - bodyEnd);
+            }
+        }
+        else
+        {
+            StorePart(ref stores, in step, in work, offset, finish, nonTemporal: false);
+            Touch(work.Runs, pmem, pageSize, offset, step.Length);
+        }
+    }
+
+    /// <summary>Stores <c>[first, stop)</c> of a Write or Fill step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePart<TStores>(ref TStores stores, in CommitStep step, in CommitWork work, long first, long stop, bool nonTemporal)
+        where TStores : ICommitStores
+    {
+        if (step.Kind == CommitStepKind.Fill)
+        {
+            stores.Fill(first, stop - first, (byte)step.Value, nonTemporal);
+        }
+        else
+        {
+            ReadOnlySpan<byte> bytes = work.Memory[(int)step.Value].Span;
+            stores.Store(first, bytes.Slice((int)(first - step.Offset), (int)(stop - first)), nonTemporal);
+        }
+    }
+
+    /// <summary>Remembers that ordinary stores touched <c>[offset, offset + length)</c>, in lines or pages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Touch(TouchedRuns runs, bool pmem, long pageSize, long offset, long length)
+    {
+        if (pmem)
+        {
+            runs.Add(offset >> LineShift, (offset + length - 1) >> LineShift);
+        }
+        else
+        {
+            runs.Add(offset / pageSize, (offset + length - 1) / pageSize);
+        }
+    }
+
+    /// <summary>One flush per merged run of lines, or one msync per merged run of pages (clipped to the length); then empties the runs.</summary>
+    private static void Issue<TStores>(ref TStores stores, TouchedRuns runs, bool pmem, long pageSize)
+        where TStores : ICommitStores
+    {
+        int count = runs.Merge();
+        for (int i = 0; i < count; i++)
+        {
+            long first = runs.Start(i);
+            long stop = runs.Stop(i);
+            if (pmem)
+            {
+                stores.FlushLines(first, stop - first);
+            }
+            else
+            {
+                long offset = first * pageSize;
+                stores.Msync(offset, Math.Min(stop * pageSize, stores.Length) - offset);
+            }
+        }
+
+        runs.Clear();
+    }
+}

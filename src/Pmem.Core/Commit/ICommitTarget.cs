@@ -1,0 +1,52 @@
+using System;
+
+namespace Pmem;
+
+/// <summary>
+/// The memory a commit makes durable: the one seam between a commit and a device. <see cref="PmemMapping"/> (the real
+/// thing), <see cref="Simulation.PmemSimulator"/> (which records every store, flush and fence for crash-state
+/// enumeration) implement it; any other <see cref="IPmemTarget"/> is reached through
+/// <see cref="IPmemTarget.CommitTarget"/>'s default. A commit is instrumented (tests, dry runs) by recording the calls
+/// on its stores (<see cref="CommitWork.Events"/>, <see cref="RecordingStores{TInner}"/>).
+/// </summary>
+/// <remarks>
+/// <para>A commit runs in two phases, between <see cref="Begin"/> and <see cref="End"/>. Phase 1 (the F# layer's
+/// journal) runs the plan with nothing stored: reads go to <see cref="Read"/>, ranges are checked against
+/// <see cref="Length"/>. Phase 2 is <see cref="Apply"/>: the target runs <see cref="CommitApply"/> over its stores
+/// (<see cref="ICommitStores"/>), which alone decides temporal or non-temporal stores (<see cref="CopyDecision"/>) and
+/// which lines to flush or pages to msync. Offsets and lengths are bytes, <see langword="long"/>.</para>
+/// </remarks>
+internal interface ICommitTarget
+{
+    /// <summary>Addressable bytes: offsets <c>[0, Length)</c>.</summary>
+    long Length { get; }
+
+    /// <summary>Whether durability comes from flushing lines and draining (pmem) or from msync of pages.</summary>
+    bool IsPmem { get; }
+
+    /// <summary>
+    /// Claims the target for one commit on the calling thread: until <see cref="End"/> it stays usable (a mapping
+    /// stays mapped; a concurrent Dispose defers its unmap). Throws <see cref="ObjectDisposedException"/> once it
+    /// was disposed.
+    /// </summary>
+    void Begin();
+
+    /// <summary>Ends what <see cref="Begin"/> began.</summary>
+    void End();
+
+    /// <summary>Copies <c>[offset, offset + destination.Length)</c> (in range) into <paramref name="destination"/>, as loads see it now.</summary>
+    /// <param name="offset">Start.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    void Read(long offset, Span<byte> destination);
+
+    /// <summary>
+    /// The target as an <see cref="IPmemTarget"/> that works while this commit holds it (between <see cref="Begin"/>
+    /// and <see cref="End"/>), even after a Dispose started on any thread: what an atomic commit hands the redo log,
+    /// so that nothing can stop it between the log, the commit mark and the apply.
+    /// </summary>
+    IPmemTarget Claimed { get; }
+
+    /// <summary>Phase 2: stores the steps and makes them durable (see <see cref="CommitApply.Apply"/>).</summary>
+    /// <param name="work">The steps, their memory and the options.</param>
+    void Apply(in CommitWork work);
+}

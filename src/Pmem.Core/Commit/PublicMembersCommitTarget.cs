@@ -1,0 +1,71 @@
+using System;
+using System.Buffers.Binary;
+
+namespace Pmem;
+
+/// <summary>
+/// A commit target over the public members of an <see cref="IPmemTarget"/> implemented outside Pmem (the mapping and
+/// the simulator are commit targets themselves): an ordinary store is <c>Copy(…, NoFlush)</c>, a non-temporal one
+/// <c>Copy(…, NonTemporal | NoDrain)</c>, a line flush <see cref="IPmemTarget.Flush"/>, the drain
+/// <see cref="IPmemTarget.Drain"/>; off pmem the msync a commit asks for is <see cref="IPmemTarget.Flush"/>, which
+/// syncs there.
+/// </summary>
+internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTarget
+{
+    public long Length => target.Length;
+
+    public bool IsPmem => target.IsPmem;
+
+    public void Begin()
+    {
+    }
+
+    public void End()
+    {
+    }
+
+    public IPmemTarget Claimed => target;
+
+    public void Read(long offset, Span<byte> destination) => target.Read(offset, destination);
+
+    public void Apply(in CommitWork work)
+    {
+        var stores = new Stores(target);
+        CommitApply.Run(ref stores, target.IsPmem, in work);
+    }
+
+    private readonly struct Stores(IPmemTarget target) : ICommitStores
+    {
+        /// <summary>The largest piece of a fill stored with one Copy (whole lines, so non-temporal pieces stay whole).</summary>
+        private const int FillPiece = 1 << 16;
+
+        public long Length => target.Length;
+
+        public void Store(long offset, ReadOnlySpan<byte> source, bool nonTemporal) =>
+            target.Copy(offset, source, nonTemporal ? PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain : PmemCopyFlags.NoFlush);
+
+        public void StoreScalar(long offset, int size, long value)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+            target.Copy(offset, bytes[..size], PmemCopyFlags.NoFlush);
+        }
+
+        public void Fill(long offset, long length, byte value, bool nonTemporal)
+        {
+            byte[] piece = new byte[(int)Math.Min(length, FillPiece)];
+            piece.AsSpan().Fill(value);
+            for (long done = 0; done < length; done += piece.Length)
+            {
+                Store(offset + done, piece.AsSpan(0, (int)Math.Min(piece.Length, length - done)), nonTemporal);
+            }
+        }
+
+        public void FlushLines(long firstLine, long lineCount) =>
+            target.Flush(firstLine << CommitApply.LineShift, lineCount << CommitApply.LineShift);
+
+        public void Drain() => target.Drain();
+
+        public void Msync(long offset, long length) => target.Flush(offset, length);
+    }
+}

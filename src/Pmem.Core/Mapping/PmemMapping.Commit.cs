@@ -1,0 +1,162 @@
+using System;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Pmem;
+
+/// <summary>The mapping as a commit target: one claim for the whole commit, then unchecked stores inside it.</summary>
+public sealed unsafe partial class PmemMapping : ICommitTarget
+{
+    ICommitTarget IPmemTarget.CommitTarget => this;
+
+    void ICommitTarget.Begin() => Enter(0, 0);
+
+    void ICommitTarget.End() => Exit();
+
+    IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);
+
+    void ICommitTarget.Apply(in CommitWork work)
+    {
+        var stores = new MappingStores(_address, Length, PersistenceConfig.Current);
+        CommitApply.Run(ref stores, IsPmem, in work);
+    }
+
+    /// <summary>
+    /// The mapping while a commit holds it (<see cref="ICommitTarget.Claimed"/>): ranges are checked, the disposed
+    /// flag is not (the commit's claim keeps the memory mapped until its <see cref="ICommitTarget.End"/>).
+    /// </summary>
+    private sealed class ClaimedView(PmemMapping mapping) : IPmemTarget
+    {
+        public long Length => mapping.Length;
+
+        public bool IsPmem => mapping.IsPmem;
+
+        ICommitTarget IPmemTarget.CommitTarget => mapping;
+
+        private byte* At(long offset, long length)
+        {
+            mapping.CheckRange(offset, length);
+            return mapping._address + offset;
+        }
+
+        public void Read(long offset, Span<byte> destination) =>
+            new ReadOnlySpan<byte>(At(offset, destination.Length), destination.Length).CopyTo(destination);
+
+        public void Copy(long offset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
+        {
+            PersistentCopy.ValidateFlags(flags);
+            byte* p = At(offset, source.Length);
+            fixed (byte* s = source)
+            {
+                mapping.CopyCore(p, s, (nuint)source.Length, flags);
+            }
+        }
+
+        public void Flush(long offset, long length)
+        {
+            byte* p = At(offset, length);
+            if (mapping.IsPmem)
+            {
+                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
+            }
+            else
+            {
+                PageFlush.Sync(p, (nuint)length);
+            }
+        }
+
+        public void Drain()
+        {
+            if (mapping.IsPmem)
+            {
+                Persistence.Drain(PersistenceConfig.Current);
+            }
+        }
+
+        public void Persist(long offset, long length)
+        {
+            Flush(offset, length);
+            Drain();
+        }
+    }
+
+    /// <summary>
+    /// A claimed mapping's stores: pointer arithmetic over ranges phase 1 checked, the flush stub and fence of the
+    /// configuration read once per commit. A struct, so <see cref="CommitApply"/> calls it directly.
+    /// </summary>
+    private readonly struct MappingStores(byte* address, long length, PersistenceConfig config) : ICommitStores
+    {
+        public long Length => length;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private byte* At(long offset)
+        {
+            Debug.Assert(offset >= 0 && offset <= length, "offsets were checked in phase 1");
+            return address + offset;
+        }
+
+        public void Store(long offset, ReadOnlySpan<byte> source, bool nonTemporal)
+        {
+            byte* p = At(offset);
+            if (nonTemporal)
+            {
+                Debug.Assert(offset % CommitApply.LineSize == 0 && source.Length % CommitApply.LineSize == 0, "whole lines");
+                fixed (byte* s = source)
+                {
+                    PersistentMemory.Memcpy(p, s, (nuint)source.Length, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
+                }
+
+                return;
+            }
+
+            // Scalars get one store of their width, so an aligned 8-byte write is a single atomic store.
+            switch (source.Length)
+            {
+                case 8: Unsafe.WriteUnaligned(p, BinaryPrimitives.ReadUInt64LittleEndian(source)); break;
+                case 4: Unsafe.WriteUnaligned(p, BinaryPrimitives.ReadUInt32LittleEndian(source)); break;
+                case 2: Unsafe.WriteUnaligned(p, BinaryPrimitives.ReadUInt16LittleEndian(source)); break;
+                case 1: *p = source[0]; break;
+                default: source.CopyTo(new Span<byte>(p, source.Length)); break;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void StoreScalar(long offset, int size, long value)
+        {
+            byte* p = At(offset);
+            switch (size)
+            {
+                case 8: Unsafe.WriteUnaligned(p, value); break;
+                case 4: Unsafe.WriteUnaligned(p, (int)value); break;
+                case 2: Unsafe.WriteUnaligned(p, (short)value); break;
+                default:
+                    Debug.Assert(size == 1, "scalar width");
+                    *p = (byte)value;
+                    break;
+            }
+        }
+
+        public void Fill(long offset, long count, byte value, bool nonTemporal)
+        {
+            byte* p = At(offset);
+            if (nonTemporal)
+            {
+                Debug.Assert(offset % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
+                PersistentMemory.Memset(p, value, (nuint)count, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
+            }
+            else
+            {
+                PersistentMemory.Memset(p, value, (nuint)count, PmemCopyFlags.NoFlush);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void FlushLines(long firstLine, long lineCount) =>
+            Persistence.Flush(config, At(firstLine << CommitApply.LineShift), (nuint)(lineCount << CommitApply.LineShift));
+
+        public void Drain() => Persistence.Drain(config);
+
+        public void Msync(long offset, long count) => PageFlush.Sync(At(offset), (nuint)count);
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Buffers.Binary;
+
+namespace Pmem.Simulation;
+
+/// <summary>
+/// The simulator as a commit target: a commit issues here exactly the stores, line flushes and fences it issues on a
+/// pmem mapping, and each becomes one recorded event (a scalar one store of its width, so an aligned 8-byte write is
+/// one atomic unit; a fill one store of all its bytes).
+/// </summary>
+public sealed partial class PmemSimulator : ICommitTarget
+{
+    ICommitTarget IPmemTarget.CommitTarget => this;
+
+    long ICommitTarget.Length => _initial.Length;
+
+    IPmemTarget ICommitTarget.Claimed => this;
+
+    void ICommitTarget.Begin()
+    {
+    }
+
+    void ICommitTarget.End()
+    {
+    }
+
+    void ICommitTarget.Apply(in CommitWork work)
+    {
+        var stores = new Stores(this);
+        CommitApply.Run(ref stores, IsPmem, in work);
+    }
+
+    private readonly struct Stores(PmemSimulator device) : ICommitStores
+    {
+        public long Length => device._initial.Length;
+
+        public void Store(long offset, ReadOnlySpan<byte> source, bool nonTemporal) =>
+            device.Record(new PmemEvent.Store(offset, source.ToArray(), nonTemporal));
+
+        public void StoreScalar(long offset, int size, long value)
+        {
+            var bytes = new byte[size];
+            Span<byte> all = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(all, value);
+            all[..size].CopyTo(bytes);
+            device.Record(new PmemEvent.Store(offset, bytes, false));
+        }
+
+        public void Fill(long offset, long length, byte value, bool nonTemporal)
+        {
+            var bytes = new byte[length];
+            bytes.AsSpan().Fill(value);
+            device.Record(new PmemEvent.Store(offset, bytes, nonTemporal));
+        }
+
+        public void FlushLines(long firstLine, long lineCount) =>
+            device.Flush(firstLine << CommitApply.LineShift, lineCount << CommitApply.LineShift);
+
+        public void Drain() => device.Fence();
+
+        public void Msync(long offset, long length) => device.Msync(offset, length);
+    }
+}
