@@ -15,7 +15,7 @@ let private addRow (table: Table) (what: string) (choice: string) (why: string) 
 /// The capability report as a table: each choice Pmem made on this machine, and why.
 let capabilitiesTable (c: PmemCapabilities) =
     let table = Table()
-    table.Border <- TableBorder.Rounded
+    table.Border <- Output.border ()
     table.AddColumn("") |> ignore
     table.AddColumn("choice") |> ignore
     table.AddColumn("why") |> ignore
@@ -41,7 +41,7 @@ let capabilitiesTable (c: PmemCapabilities) =
 /// What one mapping is: path, length, kind, is-pmem and why.
 let mappingTable (mapping: PmemMapping) =
     let table = Table()
-    table.Border <- TableBorder.Rounded
+    table.Border <- Output.border ()
     table.AddColumn("file") |> ignore
     table.AddColumn("") |> ignore
     let row (what: string) (value: string) = table.AddRow([| Text(what) :> IRenderable; Text(value) |]) |> ignore
