@@ -13,7 +13,7 @@ module Pmem =
     /// Maps <paramref name="path"/> as libpmem's pmem_map_file does (see PmemFile.Map). Nothing is made durable; on
     /// failure nothing is left behind (a file the call created is removed, an existing file keeps its size).
     /// <example><code lang="F#">
-    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.create 4096L) with
+    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.openOrCreate 4096L) with
     /// | Ok mapping -> use _ = mapping in printfn "%s" (if Pmem.isPmem mapping then "pmem" else "msync")
     /// | Error e -> eprintfn "%s" (PmemError.describe e)
     /// </code></example>

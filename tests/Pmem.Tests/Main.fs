@@ -37,6 +37,7 @@ let allTests =
           CliCopyStagingTests.tests
           CliExitCodeTests.tests
           PackageTests.tests
+          DocSnippetTests.tests
           RedoLogTests.tests
           AtomicCommitTests.tests
           CrashPropertyTests.tests
