@@ -71,6 +71,14 @@ let private version () =
     | null -> string (assembly.GetName().Version)
     | attribute -> attribute.InformationalVersion.Split('+').[0]
 
+/// True when this user can open the file for reading.
+let private readable (path: string) =
+    try
+        use _ = File.OpenRead path
+        true
+    with _ ->
+        false
+
 /// Prints the report; with a path, maps the file first (whole, as it is: nothing is written) and then also says what
 /// it is. A path that cannot be mapped prints only the error.
 let run (path: string option) =
@@ -86,6 +94,15 @@ let run (path: string option) =
         Output.fail "info" ExitCode.BadArguments $"{path} is a directory, not a file"
     | Some path ->
         match path |> Pmem.tryMapFile MapOptions.existing with
+        | Error (PmemError.PermissionDenied _) when readable path ->
+            // info writes nothing: a file this user may read but not write gets the report and what can be said.
+            header ()
+            let length = FileInfo(path).Length
+            AnsiConsole.WriteLine(
+                $"{path}: {length} bytes ({Output.bytes length}), readable but not writable by this user. Pmem maps "
+                + "files read-write, so whether it maps as persistent memory cannot be checked without write access."
+            )
+            ExitCode.Ok
         | Error error -> Output.fail "info" (ExitCode.ofError error) (ExitCode.describe path error)
         | Ok mapping ->
             use mapping = mapping

@@ -132,6 +132,21 @@ let private usageTests =
           let demo = pmem [ "demo" ]
           Expect.isFalse (demo.Out.Contains "Pmem capabilities") "the report is pmem info's"
 
+      testCase "info of a file this user may read but not write exits 0 with the report (it writes nothing)"
+      <| fun () ->
+          match tryFindOnPath "setpriv" with
+          | _ when Native.geteuid () <> 0u -> skip "needs root to run pmem as nobody"
+          | None -> skip "needs setpriv to run pmem as nobody"
+          | Some setpriv ->
+              use dir = diskDir ()
+              let path = dir.File "readonly.pmem"
+              randomFile path 8192 |> ignore
+              let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "info"; path ]
+              let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
+              Expect.equal ran.Code 0 $"pmem info READ-ONLY; stderr:\n{ran.Err}"
+              Expect.stringContains ran.Out "flushes issued" "the report"
+              Expect.stringContains ran.Out "readable but not writable" "what it can say about the file"
+
       testCase "error messages name no C# flags and no raw .NET messages"
       <| fun () ->
           use dir = diskDir ()

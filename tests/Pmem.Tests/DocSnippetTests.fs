@@ -21,6 +21,10 @@ let fsharpBlocks (markdown: string) (from: string) (until: string) =
     |> Seq.map _.Groups[1].Value
     |> List.ofSeq
 
+/// The fsharp blocks of getting-started's F# Interactive section, which the test below runs.
+let gettingStartedBlocks () =
+    fsharpBlocks (File.ReadAllText(file "docs/getting-started.md")) "## 1." "## 2."
+
 let tests =
     testList
         "doc snippets"
@@ -28,7 +32,7 @@ let tests =
           <| fun () ->
               let core = releaseOutput "src/Pmem.FSharp/bin/Release/net10.0/Pmem.Core.dll"
               let fsharp = releaseOutput "src/Pmem.FSharp/bin/Release/net10.0/Pmem.FSharp.dll"
-              let blocks = fsharpBlocks (File.ReadAllText(file "docs/getting-started.md")) "## 1." "## 2."
+              let blocks = gettingStartedBlocks ()
               Expect.isGreaterThanOrEqual blocks.Length 5 "the section's blocks"
               let packageLines = [ "#i \"nuget: <clone>/artifacts\""; "#r \"nuget: Pmem.FSharp, 0.1.0\"" ]
               let first = blocks.Head
