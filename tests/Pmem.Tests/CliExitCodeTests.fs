@@ -147,6 +147,22 @@ let private usageTests =
               Expect.stringContains ran.Out "flushes issued" "the report"
               Expect.stringContains ran.Out "readable but not writable" "what it can say about the file"
 
+      testCase "copy of a source this user may not read exits 6 with a plain message, not .NET's"
+      <| fun () ->
+          match tryFindOnPath "setpriv" with
+          | _ when Native.geteuid () <> 0u -> skip "needs root to run pmem as nobody"
+          | None -> skip "needs setpriv to run pmem as nobody"
+          | Some setpriv ->
+              use dir = diskDir ()
+              let secret = dir.File "secret"
+              randomFile secret 100 |> ignore
+              File.SetUnixFileMode(secret, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+              let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "copy"; secret; dir.File "dst" ]
+              let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
+              Expect.equal ran.Code 6 $"pmem copy UNREADABLE; stderr:\n{ran.Err}"
+              Expect.stringContains ran.Err $"{secret}: permission denied (it cannot be read)" "the message"
+              Expect.isFalse (ran.Err.Contains "Access to the path") "not the raw .NET message"
+
       testCase "error messages name no C# flags and no raw .NET messages"
       <| fun () ->
           use dir = diskDir ()
