@@ -52,7 +52,7 @@ let path = Path.Combine(Path.GetTempPath(), $"durable-log-{Guid.NewGuid():N}.pme
 
 try
     do
-        use log = path |> Pmem.mapFile (MapOptions.create 4096L)
+        use log = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
         // What the commit will do: the writes, the barrier, each flush and drain (nothing is written by render).
         printf "%s" (append [ "alpha"; "beta"; "gamma" ] |> Durable.renderOn log)
 

@@ -28,13 +28,13 @@ let copyBlocks (source: Stream) (copyBlock: int64 -> ReadOnlyMemory<byte> -> uni
 
 /// Copies to pmem, postponing the drain step until the end.
 let copyToPmem (mapping: PmemMapping) (source: Stream) =
-    copyBlocks source (fun offset block -> mapping |> Pmem.copyWith PmemCopyFlags.NoDrain offset block)
+    copyBlocks source (fun offset block -> mapping |> Pmem.copyMemory PmemCopyFlags.NoDrain offset block)
     // Perform the final step: everything copied above is durable when the drain returns.
     Pmem.drain mapping
 
 /// Copies to a file that is not persistent memory: plain copies, then one msync of the whole file.
 let copyToNonPmem (mapping: PmemMapping) (source: Stream) =
-    copyBlocks source (fun offset block -> mapping |> Pmem.copyWith PmemCopyFlags.NoFlush offset block)
+    copyBlocks source (fun offset block -> mapping |> Pmem.copyMemory PmemCopyFlags.NoFlush offset block)
     mapping |> Pmem.msync 0L mapping.Length
 
 match fsi.CommandLineArgs with

@@ -16,7 +16,7 @@ let path = Path.Combine(Path.GetTempPath(), $"getting-started-{Guid.NewGuid():N}
 
 try
     do
-        use log = path |> Pmem.mapFile (MapOptions.create 4096L)
+        use log = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
         printfn "mapped %s: is-pmem %b" path (Pmem.isPmem log)
 
         // One write, durable when the call returns (flush + drain on pmem, msync otherwise).

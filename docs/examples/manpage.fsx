@@ -13,7 +13,7 @@ let pmemLength = 4096L
 match fsi.CommandLineArgs with
 | [| _; path |] ->
     // Create the file with exactly 4 KiB allocated (or resize an existing one) and map it.
-    match path |> Pmem.tryMapFile (MapOptions.create pmemLength) with
+    match path |> Pmem.tryMapFile (MapOptions.createOrResize pmemLength) with
     | Error e ->
         eprintfn "manpage: %s" (PmemError.describe e)
         exit 1

@@ -1,11 +1,14 @@
-/// `pmem copy SRC DST`: docs/examples/full_copy.fsx with a progress bar and a throughput line. The destination is
-/// created (never overwritten) with the source's length; each chunk is copied with a no-drain persistent copy and one
-/// drain ends the copy (on a file that is not persistent memory: plain copies, then one msync of the whole file).
+/// `pmem copy SRC DST`: docs/examples/full_copy.fsx with a progress bar and a throughput line. The copy is written to
+/// a temporary file in DST's directory created with the source's length; each chunk is copied with a no-drain
+/// persistent copy and one drain ends the copy (on a file that is not persistent memory: plain copies, then one msync
+/// of the whole file); then the file is fsync'd and renamed to DST, never replacing an existing file (Staging.fs). On
+/// any failure, SIGINT or SIGTERM the temporary file is removed: DST appears whole or not at all.
 module internal Pmem.Cli.Copy
 
 open System
 open System.Diagnostics
 open System.IO
+open System.Threading
 open Spectre.Console
 open Pmem
 open Pmem.FSharp
@@ -19,7 +22,8 @@ let ChunkLength = 8388608
 type private Copied = { Bytes: int64; Elapsed: TimeSpan; IsPmem: bool; Reason: string }
 
 /// Copies the source into the mapping chunk by chunk, reporting each chunk's length, then makes it all durable.
-let private copyInto (input: Stream) (mapping: PmemMapping) (advance: int -> unit) =
+/// Stops with OperationCanceledException at the next chunk once <paramref name="token"/> is cancelled.
+let private copyInto (token: CancellationToken) (input: Stream) (mapping: PmemMapping) (advance: int -> unit) =
     let flags = if mapping.IsPmem then PmemCopyFlags.NoDrain else PmemCopyFlags.NoFlush
     let buffer = Array.zeroCreate<byte> ChunkLength
     let next offset = int (min (int64 buffer.Length) (mapping.Length - offset))
@@ -27,6 +31,7 @@ let private copyInto (input: Stream) (mapping: PmemMapping) (advance: int -> uni
     let mutable read = input.Read(buffer, 0, next offset)
 
     while read > 0 do
+        token.ThrowIfCancellationRequested()
         mapping.Copy(offset, ReadOnlySpan(buffer, 0, read), flags)
         offset <- offset + int64 read
         advance read
@@ -35,6 +40,7 @@ let private copyInto (input: Stream) (mapping: PmemMapping) (advance: int -> uni
     if offset <> mapping.Length then
         raise (IOException $"the source ended after {offset} of its {mapping.Length} bytes (it shrank during the copy)")
 
+    token.ThrowIfCancellationRequested()
     // The final step: on pmem one drain makes every flushed chunk durable; otherwise one msync of the whole file.
     if mapping.IsPmem then mapping.Drain() else mapping.Msync(0L, mapping.Length)
 
@@ -63,58 +69,112 @@ let private throughput (copied: Copied) =
 
     $"Copied {copied.Bytes} bytes ({Output.bytes copied.Bytes}) in {seconds:F3} s: {rate}/s; {how}."
 
-/// An empty source: pmem_map_file cannot create a 0-byte file, so the copy is an empty file created exclusively.
-let private copyEmpty (destination: string) =
-    if File.Exists destination || Directory.Exists destination then
-        Output.fail "copy" ExitCode.AlreadyExists $"{destination} already exists; pmem does not overwrite files"
-    else
-        use _ = new FileStream(destination, FileMode.CreateNew, FileAccess.Write)
-        AnsiConsole.WriteLine "Copied 0 bytes: the source is empty, so the destination was created empty."
-        ExitCode.Ok
-
-let private copyFile (source: string) (destination: string) =
-    use input =
-        new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan)
-
+/// Writes the source into the new file <paramref name="temporary"/> and makes it durable; an empty source gives an
+/// empty file (pmem_map_file cannot create a 0-byte file). None when the core refused to create the mapping.
+let private writeTemporary token (input: FileStream) (source: string) (temporary: string) =
     if input.Length = 0L then
-        copyEmpty destination
+        do
+            use _ = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write)
+            ()
+
+        Ok { Bytes = 0L; Elapsed = TimeSpan.Zero; IsPmem = false; Reason = "" }
     else
-        match destination |> Pmem.tryMapFile (MapOptions.createNew input.Length) with
-        | Error error -> Output.fail "copy" (ExitCode.ofError error) (ExitCode.describe destination error)
+        match temporary |> Pmem.tryMapFile (MapOptions.createNew input.Length) with
+        | Error error -> Error error
         | Ok mapping ->
-            let copied =
-                try
-                    use mapping = mapping
-                    // Timed: the copy and its drain or msync, not the progress display's start and end.
-                    let elapsed = ref TimeSpan.Zero
+            use mapping = mapping
+            // Timed: the copy and its drain or msync, not the progress display's start and end.
+            let elapsed = ref TimeSpan.Zero
 
-                    withProgress source mapping.Length (fun advance ->
-                        let clock = Stopwatch.StartNew()
-                        copyInto input mapping advance
-                        elapsed.Value <- clock.Elapsed)
+            withProgress source mapping.Length (fun advance ->
+                let clock = Stopwatch.StartNew()
+                copyInto token input mapping advance
+                elapsed.Value <- clock.Elapsed)
 
-                    { Bytes = mapping.Length
-                      Elapsed = elapsed.Value
-                      IsPmem = mapping.IsPmem
-                      Reason = mapping.IsPmemReason }
-                with _ ->
-                    // The destination was created by this copy (exclusively): leave nothing half-written behind.
-                    File.Delete destination
-                    reraise ()
+            Ok
+                { Bytes = mapping.Length
+                  Elapsed = elapsed.Value
+                  IsPmem = mapping.IsPmem
+                  Reason = mapping.IsPmemReason }
 
-            AnsiConsole.WriteLine(throughput copied)
+let private alreadyExists (destination: string) =
+    Output.fail "copy" ExitCode.AlreadyExists $"{destination} already exists; pmem does not overwrite files"
+
+let private copyFile (input: FileStream) (source: string) (destination: string) =
+    let temporary = Staging.temporaryFor destination
+    use interruption = new Staging.Interruption(temporary)
+
+    try
+        match writeTemporary interruption.Token input source temporary with
+        | Error error -> Output.fail "copy" (ExitCode.ofError error) (ExitCode.describe destination error)
+        | Ok copied ->
+            interruption.Token.ThrowIfCancellationRequested()
+            Staging.publish temporary destination
+
+            if copied.Bytes = 0L then
+                AnsiConsole.WriteLine "Copied 0 bytes: the source is empty, so the destination was created empty."
+            else
+                AnsiConsole.WriteLine(throughput copied)
+
             ExitCode.Ok
+    with
+    | :? OperationCanceledException when interruption.Signal.IsSome ->
+        Staging.remove temporary
+        let signal = interruption.Signal.Value
+        let message = $"stopped by {signal}; the partial copy was removed and {destination} was not created"
+        Output.fail "copy" (ExitCode.ofSignal signal) message
+    | :? IOException when File.Exists destination && File.Exists temporary ->
+        // Another process created the destination while the copy ran: the rename refused to replace it.
+        Staging.remove temporary
+        alreadyExists destination
+    | :? UnauthorizedAccessException ->
+        Staging.remove temporary
+        Output.fail "copy" ExitCode.PermissionDenied $"{destination}: permission denied (or the file system is read-only)"
+    | _ ->
+        Staging.remove temporary
+        reraise ()
+
+/// The reason a path cannot be the source, or None.
+let private badSource (source: string) =
+    if source = "" then Some(ExitCode.BadArguments, "the source path is empty")
+    elif Directory.Exists source then Some(ExitCode.BadArguments, $"{source} is a directory, not a file")
+    elif not (File.Exists source) then Some(ExitCode.NotFound, $"{source}: no such file")
+    else None
+
+/// The reason a path cannot be the destination, or None.
+let private badDestination (destination: string) =
+    let directory () = Path.GetDirectoryName(Path.GetFullPath destination) |> nonNull
+
+    if destination = "" then Some(ExitCode.BadArguments, "the destination path is empty")
+    elif File.Exists destination || Directory.Exists destination then
+        Some(ExitCode.AlreadyExists, $"{destination} already exists; pmem does not overwrite files")
+    elif destination.EndsWith '/' then
+        Some(ExitCode.BadArguments, $"{destination} names a directory; give the name of the new file")
+    elif not (Directory.Exists(directory ())) then Some(ExitCode.NotFound, $"{directory ()}: no such directory")
+    else None
 
 /// Copies <paramref name="source"/> into the new file <paramref name="destination"/>; returns the exit code.
 let run (source: string) (destination: string) =
-    if Directory.Exists source then
-        Output.fail "copy" ExitCode.BadArguments $"{source} is a directory, not a file"
-    elif not (File.Exists source) then
-        Output.fail "copy" ExitCode.NotFound $"{source}: no such file"
-    else
+    match badSource source, badDestination destination with
+    | Some (code, message), _
+    | None, Some (code, message) -> Output.fail "copy" code message
+    | None, None ->
+        let opened =
+            try
+                Ok(new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            with
+            | :? UnauthorizedAccessException ->
+                Error(ExitCode.PermissionDenied, $"{source}: permission denied (it cannot be read)")
+            | :? IOException as e -> Error(ExitCode.Failure, $"{source} cannot be read: {e.Message}")
+
         try
-            copyFile source destination
+            match opened with
+            | Error (code, message) -> Output.fail "copy" code message
+            | Ok input ->
+                use input = input
+                copyFile input source destination
         with
-        | :? UnauthorizedAccessException as e -> Output.fail "copy" ExitCode.PermissionDenied e.Message
-        | :? PmemException as e -> Output.fail "copy" (ExitCode.ofError (PmemError.ofException e)) e.Message
+        | :? PmemException as e ->
+            let error = PmemError.ofException e
+            Output.fail "copy" (ExitCode.ofError error) (ExitCode.describe destination error)
         | :? IOException as e -> Output.fail "copy" ExitCode.Failure e.Message

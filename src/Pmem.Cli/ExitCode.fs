@@ -11,7 +11,8 @@ let Ok = 0
 [<Literal>]
 let Failure = 1
 
-/// The command line was wrong: unknown command or option, a missing or extra argument, a directory given as a file.
+/// The command line was wrong: unknown command or option, a missing or extra argument, an empty path, a directory
+/// given where a file is expected (a source that is a directory, a destination ending in '/').
 [<Literal>]
 let BadArguments = 2
 
@@ -36,16 +37,30 @@ let PermissionDenied = 6
 [<Literal>]
 let MissingDependency = 7
 
+/// SIGINT (Ctrl-C) stopped the command; `pmem copy` removed its partial copy first (128 + 2, as shells report it).
+[<Literal>]
+let Interrupted = 130
+
+/// SIGTERM stopped the command; `pmem copy` removed its partial copy first (128 + 15).
+[<Literal>]
+let Terminated = 143
+
+/// The code for the signal that stopped a command.
+let ofSignal (signal: System.Runtime.InteropServices.PosixSignal) =
+    if signal = System.Runtime.InteropServices.PosixSignal.SIGINT then Interrupted else Terminated
+
 /// Every code with a few words on it, in order: what `pmem --help` prints.
 let all =
     [ Ok, "success"
       Failure, "other failure (I/O error, msync failed, the file cannot be mapped)"
-      BadArguments, "bad arguments (unknown command or option, missing or extra argument)"
+      BadArguments, "bad arguments (unknown command or option, missing or extra argument, empty path, a directory given as a file)"
       NotFound, "a file or directory does not exist"
       AlreadyExists, "the destination already exists (pmem never overwrites)"
       NoSpace, "no space left (disk full, quota, file-size limit)"
       PermissionDenied, "permission denied or read-only file system"
-      MissingDependency, "pmem bench: not inside a Pmem checkout, or gcc / libpmem-dev for its C peer is missing" ]
+      MissingDependency, "pmem bench: not inside a Pmem checkout, or gcc / libpmem-dev for its C peer is missing"
+      Interrupted, "interrupted by SIGINT (pmem copy removes its partial copy first)"
+      Terminated, "terminated by SIGTERM (pmem copy removes its partial copy first)" ]
 
 /// The code for an error the core reported.
 let ofError (error: PmemError) =

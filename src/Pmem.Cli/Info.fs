@@ -15,7 +15,7 @@ let private addRow (table: Table) (what: string) (choice: string) (why: string) 
 /// The capability report as a table: each choice Pmem made on this machine, and why.
 let capabilitiesTable (c: PmemCapabilities) =
     let table = Table()
-    table.Border <- TableBorder.Rounded
+    table.Border <- Output.border ()
     table.AddColumn("") |> ignore
     table.AddColumn("choice") |> ignore
     table.AddColumn("why") |> ignore
@@ -43,7 +43,7 @@ let capabilitiesTable (c: PmemCapabilities) =
 /// What one mapping is: path, length, kind, is-pmem and why.
 let mappingTable (mapping: PmemMapping) =
     let table = Table()
-    table.Border <- TableBorder.Rounded
+    table.Border <- Output.border ()
     table.AddColumn("file") |> ignore
     table.AddColumn("") |> ignore
     let row (what: string) (value: string) = table.AddRow([| Text(what) :> IRenderable; Text(value) |]) |> ignore
@@ -73,6 +73,14 @@ let private version () =
     | null -> string (assembly.GetName().Version)
     | attribute -> attribute.InformationalVersion.Split('+').[0]
 
+/// True when this user can open the file for reading.
+let private readable (path: string) =
+    try
+        use _ = File.OpenRead path
+        true
+    with _ ->
+        false
+
 /// Prints the report; with a path, maps the file first (whole, as it is: nothing is written) and then also says what
 /// it is. A path that cannot be mapped prints only the error.
 let run (path: string option) =
@@ -88,6 +96,15 @@ let run (path: string option) =
         Output.fail "info" ExitCode.BadArguments $"{path} is a directory, not a file"
     | Some path ->
         match path |> Pmem.tryMapFile MapOptions.existing with
+        | Error (PmemError.PermissionDenied _) when readable path ->
+            // info writes nothing: a file this user may read but not write gets the report and what can be said.
+            header ()
+            let length = FileInfo(path).Length
+            AnsiConsole.WriteLine(
+                $"{path}: {length} bytes ({Output.bytes length}), readable but not writable by this user. Pmem maps "
+                + "files read-write, so whether it maps as persistent memory cannot be checked without write access."
+            )
+            ExitCode.Ok
         | Error error -> Output.fail "info" (ExitCode.ofError error) (ExitCode.describe path error)
         | Ok mapping ->
             use mapping = mapping

@@ -10,8 +10,9 @@ namespace Pmem;
 /// <remarks>
 /// A failed call leaves nothing half-done: a file the call created is removed, an existing file keeps its size,
 /// and no mapping is left behind. What was durable before the call is still durable.
+/// <see cref="RedoLogException"/> derives from it, so one <c>catch (PmemException)</c> covers every Pmem failure.
 /// </remarks>
-public sealed class PmemException : IOException
+public class PmemException : IOException
 {
     /// <summary>Creates the exception for <paramref name="errno"/>.</summary>
     /// <param name="errno">The Linux errno value (for example 22 for EINVAL, 2 for ENOENT, 17 for EEXIST).</param>

@@ -3,11 +3,17 @@ namespace Pmem.FSharp
 open System.IO
 open Pmem
 
+[<RequireQualifiedAccess>]
+type ExistingFile =
+    | Resize
+    | Keep
+
 type MapOptions =
     {
         Length: int64
         Flags: PmemFileFlags
         Mode: UnixFileMode
+        Existing: ExistingFile
     }
 
 [<RequireQualifiedAccess>]
@@ -17,12 +23,20 @@ module MapOptions =
             Length = 0L
             Flags = PmemFileFlags.None
             Mode = PmemFile.DefaultMode
+            Existing = ExistingFile.Resize
         }
 
-    let create length =
+    let createOrResize length =
         { existing with
             Length = length
             Flags = PmemFileFlags.Create
+        }
+
+    let create length = createOrResize length
+
+    let openOrCreate length =
+        { createOrResize length with
+            Existing = ExistingFile.Keep
         }
 
     let createNew length =

@@ -5,29 +5,51 @@ open Pmem
 
 [<RequireQualifiedAccess>]
 module Pmem =
+    /// Open-or-create applies to a named file created on demand; a temporary or exclusive create has no existing file.
+    let private keepsExisting (options: MapOptions) =
+        options.Existing = ExistingFile.Keep
+        && options.Flags.HasFlag PmemFileFlags.Create
+        && not (options.Flags.HasFlag PmemFileFlags.TempFile)
+        && not (options.Flags.HasFlag PmemFileFlags.Exclusive)
+
     let tryMapFile (options: MapOptions) (path: string) =
-        match PmemFile.TryMap(path, options.Length, options.Flags, options.Mode) with
-        | true, mapping, _ -> Ok(nonNull mapping)
-        | false, _, error -> Error(PmemError.ofException (nonNull error))
+        if keepsExisting options then
+            OpenOrCreate.map options path |> Result.mapError PmemError.ofException
+        else
+            match PmemFile.TryMap(path, options.Length, options.Flags, options.Mode) with
+            | true, mapping, _ -> Ok(nonNull mapping)
+            | false, _, error -> Error(PmemError.ofException (nonNull error))
 
     let mapFile (options: MapOptions) (path: string) =
-        PmemFile.Map(path, options.Length, options.Flags, options.Mode)
+        if keepsExisting options then
+            match OpenOrCreate.map options path with
+            | Ok mapping -> mapping
+            | Error e -> raise e
+        else
+            PmemFile.Map(path, options.Length, options.Flags, options.Mode)
 
     let isPmem (mapping: PmemMapping) = mapping.IsPmem
 
     let capabilities () = PmemCapabilities.Current
 
-    /// Checks the range as the core does, then runs the action, turning the exceptions the core documents for it
-    /// (PmemException, ObjectDisposedException) into errors.
-    let private attempt (mapping: PmemMapping) offset length (action: unit -> 'T) =
-        if offset < 0L || length < 0L || offset > mapping.Length - length then
-            Error(PmemError.OutOfRange(offset, length, mapping.Length))
-        else
+    let private outOfRange (mapping: PmemMapping) (offset: int64) (length: int64) =
+        offset < 0L || length < 0L || offset > mapping.Length - length
+
+    /// Checks the ranges as the core does, then runs the action, turning the exceptions the core documents for it
+    /// (PmemException, ObjectDisposedException, ArgumentException for undefined flags) into errors.
+    let private attemptRanges (mapping: PmemMapping) (ranges: (int64 * int64) list) (action: unit -> 'T) =
+        match ranges |> List.tryFind (fun (offset, length) -> outOfRange mapping offset length) with
+        | Some (offset, length) -> Error(PmemError.OutOfRange(offset, length, mapping.Length))
+        | None ->
             try
                 Ok(action ())
             with
             | :? PmemException as e -> Error(PmemError.ofException e)
             | :? ObjectDisposedException -> Error PmemError.Disposed
+            | :? ArgumentOutOfRangeException -> reraise ()
+            | :? ArgumentException as e -> Error(PmemError.InvalidArgument e.Message)
+
+    let private attempt mapping offset length action = attemptRanges mapping [ offset, length ] action
 
     let persist offset length (mapping: PmemMapping) = mapping.Persist(offset, length)
 
@@ -48,31 +70,66 @@ module Pmem =
     let tryMsync offset length (mapping: PmemMapping) =
         attempt mapping offset length (fun () -> mapping.Msync(offset, length))
 
-    let copy offset (source: byte array) (mapping: PmemMapping) =
-        mapping.Copy(offset, ReadOnlySpan source, PmemCopyFlags.None)
+    let deepPersist offset length (mapping: PmemMapping) = mapping.DeepPersist(offset, length)
 
-    let copyWith flags offset (source: ReadOnlyMemory<byte>) (mapping: PmemMapping) =
+    let tryDeepPersist offset length (mapping: PmemMapping) =
+        attempt mapping offset length (fun () -> mapping.DeepPersist(offset, length))
+
+    let copyMemory flags offset (source: ReadOnlyMemory<byte>) (mapping: PmemMapping) =
         mapping.Copy(offset, source.Span, flags)
 
+    let copyWith flags offset (source: byte array) (mapping: PmemMapping) =
+        mapping.Copy(offset, ReadOnlySpan source, flags)
+
+    let copy offset (source: byte array) (mapping: PmemMapping) = copyWith PmemCopyFlags.None offset source mapping
+
+    let tryCopyMemory flags offset (source: ReadOnlyMemory<byte>) (mapping: PmemMapping) =
+        attempt mapping offset (int64 source.Length) (fun () -> mapping.Copy(offset, source.Span, flags))
+
+    let tryCopyWith flags offset (source: byte array) (mapping: PmemMapping) =
+        tryCopyMemory flags offset (ReadOnlyMemory source) mapping
+
     let tryCopy offset (source: byte array) (mapping: PmemMapping) =
-        attempt mapping offset source.LongLength (fun () -> mapping.Copy(offset, ReadOnlySpan source, PmemCopyFlags.None))
+        tryCopyWith PmemCopyFlags.None offset source mapping
 
-    let fill offset length value (mapping: PmemMapping) =
-        mapping.Fill(offset, value, length, PmemCopyFlags.None)
+    let moveWith flags destOffset srcOffset length (mapping: PmemMapping) =
+        mapping.Move(destOffset, srcOffset, length, flags)
 
-    let tryFill offset length value (mapping: PmemMapping) =
-        attempt mapping offset length (fun () -> mapping.Fill(offset, value, length, PmemCopyFlags.None))
+    let move destOffset srcOffset length (mapping: PmemMapping) =
+        moveWith PmemCopyFlags.None destOffset srcOffset length mapping
 
-    let read offset (length: int) (mapping: PmemMapping) =
-        if length < 0 then
-            raise (ArgumentOutOfRangeException(nameof length, length, "The length must not be negative."))
+    let tryMoveWith flags destOffset srcOffset length (mapping: PmemMapping) =
+        attemptRanges mapping [ srcOffset, length; destOffset, length ] (fun () ->
+            mapping.Move(destOffset, srcOffset, length, flags))
 
-        let bytes = Array.zeroCreate length
+    let tryMove destOffset srcOffset length (mapping: PmemMapping) =
+        tryMoveWith PmemCopyFlags.None destOffset srcOffset length mapping
+
+    let fillWith flags offset value length (mapping: PmemMapping) =
+        mapping.Fill(offset, value, length, flags)
+
+    let fill offset value length (mapping: PmemMapping) =
+        fillWith PmemCopyFlags.None offset value length mapping
+
+    let tryFillWith flags offset value length (mapping: PmemMapping) =
+        attempt mapping offset length (fun () -> mapping.Fill(offset, value, length, flags))
+
+    let tryFill offset value length (mapping: PmemMapping) =
+        tryFillWith PmemCopyFlags.None offset value length mapping
+
+    let private readInto (offset: int64) (length: int64) (mapping: PmemMapping) =
+        let bytes = Array.zeroCreate (int length)
         mapping.Read(offset, Span bytes)
         bytes
 
-    let tryRead offset (length: int) (mapping: PmemMapping) =
-        attempt mapping offset (int64 length) (fun () ->
-            let bytes = Array.zeroCreate length
-            mapping.Read(offset, Span bytes)
-            bytes)
+    let read offset (length: int64) (mapping: PmemMapping) =
+        if length < 0L || length > int64 Array.MaxLength then
+            raise (ArgumentOutOfRangeException(nameof length, length, "The length must lie in [0, Array.MaxLength]."))
+
+        readInto offset length mapping
+
+    let tryRead offset (length: int64) (mapping: PmemMapping) =
+        if length > int64 Array.MaxLength then
+            Error(PmemError.InvalidArgument $"A read of {length} bytes does not fit one array (Array.MaxLength).")
+        else
+            attempt mapping offset length (fun () -> readInto offset length mapping)

@@ -13,7 +13,7 @@ module Pmem =
     /// Maps <paramref name="path"/> as libpmem's pmem_map_file does (see PmemFile.Map). Nothing is made durable; on
     /// failure nothing is left behind (a file the call created is removed, an existing file keeps its size).
     /// <example><code lang="F#">
-    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.create 4096L) with
+    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.openOrCreate 4096L) with
     /// | Ok mapping -> use _ = mapping in printfn "%s" (if Pmem.isPmem mapping then "pmem" else "msync")
     /// | Error e -> eprintfn "%s" (PmemError.describe e)
     /// </code></example>
@@ -57,27 +57,81 @@ module Pmem =
     /// As <c>msync</c>, returning an error instead of throwing.
     val tryMsync: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
 
+    /// libpmem's pmem_deep_persist: makes <c>[offset, offset + length)</c> durable in the most reliable domain before
+    /// returning (flushes even with eADR, then the region's write-pending-queue flush on device DAX; msync otherwise).
+    val deepPersist: offset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>deepPersist</c>, returning an error instead of throwing.
+    val tryDeepPersist: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    // Copy, move and fill take their arguments in the C# methods' order (Copy(offset, source), Move(destOffset,
+    // srcOffset, length), Fill(offset, value, length)); the ...With forms take libpmem's PMEM_F_MEM_* flags first.
+    // Durable on return without flags; with NoDrain after the next drain; with NoFlush not made durable at all.
+    // Undefined flag bits throw ArgumentException (the try... forms return InvalidArgument).
+
     /// Copies <paramref name="source"/> to <paramref name="offset"/>; durable on return (non-temporal stores
     /// for large copies, then flush and drain on pmem; msync otherwise).
     val copy: offset: int64 -> source: byte array -> mapping: PmemMapping -> unit
 
     /// As <c>copy</c> with libpmem's PMEM_F_MEM_* flags: with <c>NoDrain</c> durable after the next <c>drain</c>,
-    /// with <c>NoFlush</c> not made durable at all. Undefined flag bits throw ArgumentException.
-    val copyWith: flags: PmemCopyFlags -> offset: int64 -> source: ReadOnlyMemory<byte> -> mapping: PmemMapping -> unit
+    /// with <c>NoFlush</c> not made durable at all.
+    val copyWith: flags: PmemCopyFlags -> offset: int64 -> source: byte array -> mapping: PmemMapping -> unit
+
+    /// As <c>copyWith</c>, from a slice of a buffer (<c>ReadOnlyMemory</c>) instead of a whole array.
+    val copyMemory: flags: PmemCopyFlags -> offset: int64 -> source: ReadOnlyMemory<byte> -> mapping: PmemMapping -> unit
 
     /// As <c>copy</c>, returning an error instead of throwing.
     val tryCopy: offset: int64 -> source: byte array -> mapping: PmemMapping -> Result<unit, PmemError>
 
+    /// As <c>copyWith</c>, returning an error instead of throwing.
+    val tryCopyWith:
+        flags: PmemCopyFlags -> offset: int64 -> source: byte array -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// As <c>copyMemory</c>, returning an error instead of throwing.
+    val tryCopyMemory:
+        flags: PmemCopyFlags ->
+        offset: int64 ->
+        source: ReadOnlyMemory<byte> ->
+        mapping: PmemMapping ->
+            Result<unit, PmemError>
+
+    /// libpmem's pmem_memmove_persist: moves <paramref name="length"/> bytes from <paramref name="srcOffset"/> to
+    /// <paramref name="destOffset"/> (the ranges may overlap); durable on return.
+    val move: destOffset: int64 -> srcOffset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>move</c> with libpmem's PMEM_F_MEM_* flags.
+    val moveWith:
+        flags: PmemCopyFlags -> destOffset: int64 -> srcOffset: int64 -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>move</c>, returning an error (<c>OutOfRange</c> for either range) instead of throwing.
+    val tryMove: destOffset: int64 -> srcOffset: int64 -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// As <c>moveWith</c>, returning an error instead of throwing.
+    val tryMoveWith:
+        flags: PmemCopyFlags ->
+        destOffset: int64 ->
+        srcOffset: int64 ->
+        length: int64 ->
+        mapping: PmemMapping ->
+            Result<unit, PmemError>
+
     /// Fills <paramref name="length"/> bytes at <paramref name="offset"/> with <paramref name="value"/>; durable
-    /// on return.
-    val fill: offset: int64 -> length: int64 -> value: byte -> mapping: PmemMapping -> unit
+    /// on return (the C# order: <c>mapping.Fill(offset, value, length)</c>).
+    val fill: offset: int64 -> value: byte -> length: int64 -> mapping: PmemMapping -> unit
+
+    /// As <c>fill</c> with libpmem's PMEM_F_MEM_* flags.
+    val fillWith: flags: PmemCopyFlags -> offset: int64 -> value: byte -> length: int64 -> mapping: PmemMapping -> unit
 
     /// As <c>fill</c>, returning an error instead of throwing.
-    val tryFill: offset: int64 -> length: int64 -> value: byte -> mapping: PmemMapping -> Result<unit, PmemError>
+    val tryFill: offset: int64 -> value: byte -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
+
+    /// As <c>fillWith</c>, returning an error instead of throwing.
+    val tryFillWith:
+        flags: PmemCopyFlags -> offset: int64 -> value: byte -> length: int64 -> mapping: PmemMapping -> Result<unit, PmemError>
 
     /// Copies <paramref name="length"/> bytes at <paramref name="offset"/> out of the mapping (plain loads; nothing
-    /// is made durable).
-    val read: offset: int64 -> length: int -> mapping: PmemMapping -> byte array
+    /// is made durable). A length over <c>Array.MaxLength</c> throws ArgumentOutOfRangeException.
+    val read: offset: int64 -> length: int64 -> mapping: PmemMapping -> byte array
 
     /// As <c>read</c>, returning an error instead of throwing.
-    val tryRead: offset: int64 -> length: int -> mapping: PmemMapping -> Result<byte array, PmemError>
+    val tryRead: offset: int64 -> length: int64 -> mapping: PmemMapping -> Result<byte array, PmemError>

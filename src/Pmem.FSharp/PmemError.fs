@@ -44,11 +44,29 @@ module PmemError =
     [<Literal>]
     let private EDQUOT = 122
 
+    /// The core's advice names C# flags; F# code passes MapOptions instead.
+    let private fsharpAdvice (message: string) =
+        [ "pass PmemFileFlags.Create to create a file", "map it with MapOptions.openOrCreate and a length to create it"
+          "(PmemFileFlags.Create)", "(MapOptions.openOrCreate)"
+          "PmemFileFlags.TempFile needs PmemFileFlags.Create (and a length)", "MapOptions.temporary needs a length"
+          "needs PmemFileFlags.Create", "needs MapOptions.openOrCreate (or createNew)"
+          "with PmemFileFlags.Create", "with MapOptions.openOrCreate"
+          "PmemFileFlags.Sparse", "MapOptions.sparse"
+          "PmemFileFlags.TempFile", "MapOptions.temporary"
+          "PmemFileFlags.Exclusive", "MapOptions.createNew"
+          "PmemFileFlags.Create", "MapOptions.openOrCreate" ]
+        |> List.fold (fun (text: string) (csharp: string, fsharp) -> text.Replace(csharp, fsharp)) message
+
     let ofException (exn: PmemException) =
         let path = Option.ofObj exn.Path |> Option.defaultValue ""
+        let message = fsharpAdvice exn.Message
+
+        match exn with
+        | :? RedoLogException as redo -> PmemError.RedoLog(redo.Error, redo.Message)
+        | _ ->
 
         match exn.Errno with
-        | EINVAL -> PmemError.InvalidArgument exn.Message
+        | EINVAL -> PmemError.InvalidArgument message
         | ENOENT -> PmemError.NotFound path
         | EEXIST -> PmemError.AlreadyExists path
         | EPERM
@@ -56,17 +74,23 @@ module PmemError =
         | EROFS -> PmemError.PermissionDenied path
         | EFBIG
         | ENOSPC
-        | EDQUOT -> PmemError.NoSpace(path, exn.Message)
-        | errno -> PmemError.Io(errno, exn.Message)
+        | EDQUOT -> PmemError.NoSpace(path, message)
+        | errno -> PmemError.Io(errno, message)
 
     let internal ofRedoLogException (exn: RedoLogException) = PmemError.RedoLog(exn.Error, exn.Message)
 
     let describe error =
         match error with
         | PmemError.InvalidArgument message -> message
-        | PmemError.NotFound path -> $"'{path}' does not exist; map it with MapOptions.create and a length to create it."
+        | PmemError.NotFound path ->
+            match Option.ofObj (System.IO.Path.GetDirectoryName path) with
+            | Some directory when directory <> "" && not (System.IO.Directory.Exists directory) ->
+                $"'{path}' cannot be opened or created: its directory '{directory}' does not exist; create the "
+                + "directory first (Directory.CreateDirectory)."
+            | _ -> $"'{path}' does not exist; map it with MapOptions.openOrCreate and a length to create it."
         | PmemError.AlreadyExists path ->
-            $"'{path}' already exists and exclusive creation was asked for; remove it or use MapOptions.create."
+            $"'{path}' already exists and exclusive creation was asked for; remove it, or use MapOptions.openOrCreate "
+            + "to map the existing file."
         | PmemError.PermissionDenied path ->
             $"Permission denied for '{path}': mapping needs read and write access to the file "
             + "(and write access to the directory to create one) on a file system mounted read-write."

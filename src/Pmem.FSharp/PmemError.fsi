@@ -33,8 +33,10 @@ type PmemError =
 /// Functions over PmemError.
 [<RequireQualifiedAccess>]
 module PmemError =
-    /// Classifies a PmemException by its errno: EINVAL, ENOENT, EEXIST, EACCES/EPERM/EROFS and ENOSPC/EDQUOT/EFBIG
-    /// get their own case, every other errno becomes <c>Io</c>.
+    /// Classifies a PmemException: a RedoLogException (a PmemException too) becomes <c>RedoLog</c>; otherwise by its
+    /// errno: EINVAL, ENOENT, EEXIST, EACCES/EPERM/EROFS and ENOSPC/EDQUOT/EFBIG get their own case, every other errno
+    /// becomes <c>Io</c>. Advice in the core's message that names C# flags (<c>PmemFileFlags.Sparse</c>, …) names
+    /// the F# equivalent instead (<c>MapOptions.sparse</c>, …).
     val ofException: exn: Pmem.PmemException -> PmemError
 
     /// The RedoLog case for a RedoLogException.

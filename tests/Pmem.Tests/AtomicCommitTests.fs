@@ -165,10 +165,10 @@ let private mappingTests =
               withMapping length (fun mapping path ->
                   Pmem.copy 0L initial mapping
                   Durable.commitAtomic mapping (toPlan ops) =! Ok reads
-                  Pmem.read 0L 4096 mapping =! model
+                  Pmem.read 0L 4096L mapping =! model
                   mapping.Dispose()
                   use again = path |> Pmem.mapFile MapOptions.existing
-                  Pmem.read 0L 4096 again =! model
+                  Pmem.read 0L 4096L again =! model
                   Durable.recover again =! Ok(if List.exists (fun op -> (written op |> Option.map snd |> Option.defaultValue 0L) > 0L) ops then RedoLogRecovery.Clean else RedoLogRecovery.NoLog))
           }
 
@@ -181,7 +181,7 @@ let private mappingTests =
                       Expect.stringContains text "map at least" "what to do"
                   | other -> failtestf "expected RegionTooSmall, got %A" other
 
-                  Pmem.read 0L 4096 mapping =! Array.zeroCreate 4096
+                  Pmem.read 0L 4096L mapping =! Array.zeroCreate 4096
                   Durable.recover mapping |> Result.isError =! true))
 
           testCase "a plan too large for the log is refused and writes nothing" (fun () ->
@@ -193,7 +193,7 @@ let private mappingTests =
                       Expect.stringContains message "needs 2080 bytes of log" "the size"
                   | other -> failtestf "expected RegionTooSmall, got %A" other
 
-                  Pmem.read 0L (int mapping.Length) mapping =! Array.zeroCreate (int mapping.Length)))
+                  Pmem.read 0L mapping.Length mapping =! Array.zeroCreate (int mapping.Length)))
 
           testCase "a disposed mapping returns Disposed" (fun () ->
               withMapping (4096L + RedoLogRegion.DefaultLength) (fun mapping _ ->

@@ -221,7 +221,7 @@ let private sequencedTests =
                   let run = Durable.simulate (Array.zeroCreate 8192) plan
                   run.Value =! real
                   asTargetEvents run.Simulator =! fromTargetEvents events
-                  run.Simulator.CurrentImage() =! Pmem.read 0L 8192 mapping
+                  run.Simulator.CurrentImage() =! Pmem.read 0L 8192L mapping
               }) ]
 
 let tests = testList "Crash properties" [ bugTests; genTests; sequencedTests ]

@@ -73,6 +73,16 @@ let tests =
                           |> Array.collect (file >> File.ReadAllLines)
                           |> Array.map _.Trim()
                           |> Set.ofArray
+                          // getting-started's F# Interactive blocks are run as written by DocSnippetTests.
+                          |> Set.union (
+                              if language = "fsharp" then
+                                  DocSnippetTests.gettingStartedBlocks ()
+                                  |> Seq.collect _.Split('\n')
+                                  |> Seq.map _.Trim()
+                                  |> Set.ofSeq
+                              else
+                                  Set.empty
+                          )
 
                       for line in codeLines language markdown do
                           checkedLines <- checkedLines + 1

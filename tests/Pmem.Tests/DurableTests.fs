@@ -310,10 +310,10 @@ let private errorTests =
                       }
 
                   Expect.throwsT<Exception> (fun () -> Durable.commit mapping plan |> ignore) "the plan's exception"
-                  Pmem.read 0L 8 mapping =! Array.zeroCreate 8
+                  Pmem.read 0L 8L mapping =! Array.zeroCreate 8
                   // The thread's commit buffers were released: the next commit works.
                   Durable.commit mapping (Durable.writeInt64 0L 5L) =! Ok()
-                  Pmem.read 0L 1 mapping =! [| 5uy |])
+                  Pmem.read 0L 1L mapping =! [| 5uy |])
 
           testCase "a commit inside a plan (nested, same thread) gets its own buffers"
           <| fun () ->
@@ -330,8 +330,8 @@ let private errorTests =
                           }
 
                       Durable.commit outer plan =! Ok(Ok())
-                      Pmem.read 0L 24 outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
-                      Pmem.read 8L 8 inner =! BitConverter.GetBytes 2L))
+                      Pmem.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
+                      Pmem.read 8L 8L inner =! BitConverter.GetBytes 2L))
 
           testCase "write keeps a reference to the array; writeSpan copies it when the plan is built"
           <| fun () ->
@@ -343,8 +343,8 @@ let private errorTests =
                   let copied = Durable.writeSpan 8L (ReadOnlySpan buffer)
                   buffer[0] <- 9uy
                   Durable.commit mapping (Durable.sequence [ referenced; copied ]) =! Ok [ (); () ]
-                  Pmem.read 0L 3 mapping =! [| 9uy; 2uy; 3uy |]
-                  Pmem.read 8L 3 mapping =! [| 1uy; 2uy; 3uy |])
+                  Pmem.read 0L 3L mapping =! [| 9uy; 2uy; 3uy |]
+                  Pmem.read 8L 3L mapping =! [| 1uy; 2uy; 3uy |])
 
           testCase "scalars are little-endian and reads see the plan's own writes over the mapping"
           <| fun () ->
@@ -368,7 +368,7 @@ let private errorTests =
                   Durable.commit mapping plan
                   =! Ok([| 1uy; 2uy; 0xAAuy; 4uy; 0xEEuy; 0xEEuy |], 0xEEEEEEEE04AA0201UL, 0x11111111, 0x04AA0201u, 0xEEuy)
 
-                  Pmem.read 0L 20 mapping
+                  Pmem.read 0L 20L mapping
                   =! Array.concat [ [| 1uy; 2uy; 0xAAuy; 4uy |]; Array.create 4 0xEEuy; Array.create 8 0xFFuy; Array.create 4 0x11uy ]) ]
 
 let tests =

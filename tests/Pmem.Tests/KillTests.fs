@@ -73,7 +73,7 @@ let child (path: string) (seed: int) : int =
         2
     | Ok _ ->
         use out = new StreamWriter(Console.OpenStandardOutput())
-        let mutable n = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(Pmem.read 0L 8 mapping))
+        let mutable n = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(Pmem.read 0L 8L mapping))
         let mutable failed = None
 
         while failed.IsNone do
@@ -161,7 +161,7 @@ let private killOnce (path: string) (seed: int) (model: Model) (random: Random) 
         | Ok r -> r
         | Error e -> failtestf "recovery failed after a kill: %s" (PmemError.describe e)
 
-    let image = Pmem.read 0L dataSize mapping
+    let image = Pmem.read 0L (int64 dataSize) mapping
     let recovered = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(image, 0, 8))
 
     if recovered <> acknowledged && recovered <> acknowledged + 1L then

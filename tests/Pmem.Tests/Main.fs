@@ -1,5 +1,6 @@
 module Pmem.Tests.Main
 
+open System
 open Expecto
 open Expecto.Impl
 
@@ -26,6 +27,7 @@ let allTests =
           ParallelCopyTests.sequencedTests
           SimulatorTests.tests
           PmemModuleTests.tests
+          FSharpApiTests.tests
           DurableBuilderTests.tests
           DurableInference.tests
           DurableTests.tests
@@ -34,7 +36,10 @@ let allTests =
           DurableLogExampleTests.tests
           LibpmemExampleTests.tests
           CliTests.tests
+          CliCopyStagingTests.tests
+          CliExitCodeTests.tests
           PackageTests.tests
+          DocSnippetTests.tests
           RedoLogTests.tests
           AtomicCommitTests.tests
           CrashPropertyTests.tests
@@ -43,7 +48,10 @@ let allTests =
           LifetimeTests.tests
           MapFailureTests.tests ]
 
-/// Prints Expecto's summary, then the one line CI reads: "N passed, N failed, N skipped".
+/// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.
+let mutable private counts: (int * int * int) option = None
+
+/// Prints Expecto's summary and keeps the counts for the one line CI reads.
 let private summaryLine =
     { defaultConfig.printer with
         summary =
@@ -51,8 +59,21 @@ let private summaryLine =
                 async {
                     do! defaultConfig.printer.summary config summary
                     let failed = summary.failed.Length + summary.errored.Length
-                    printfn "%d passed, %d failed, %d skipped" summary.passed.Length failed summary.ignored.Length
+                    counts <- Some(summary.passed.Length, failed, summary.ignored.Length)
                 } }
+
+/// "N passed, N failed, N skipped" alone on a plain line: written to the console stream directly after Expecto's
+/// logger (which ends its lines with a colour reset, even with --colours 0) has flushed, after a line break of its own.
+let private withSummary (code: int) =
+    Console.Out.Flush()
+
+    match counts with
+    | Some (passed, failed, skipped) ->
+        use out = new IO.StreamWriter(Console.OpenStandardOutput())
+        out.Write $"\n{passed} passed, {failed} failed, {skipped} skipped\n"
+    | None -> ()
+
+    code
 
 /// The Soak target's kill count.
 let private soakKills = 1000
@@ -68,5 +89,5 @@ let main argv =
     | "--lifetime-child" :: scenario -> LifetimeChild.run scenario
     | args when List.contains "--soak" args ->
         let rest = args |> List.filter ((<>) "--soak") |> Array.ofList
-        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (KillTests.testsWith soakKills)
-    | _ -> runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests
+        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (KillTests.testsWith soakKills) |> withSummary
+    | _ -> runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests |> withSummary

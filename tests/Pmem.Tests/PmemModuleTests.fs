@@ -40,8 +40,8 @@ let tests =
               do
                   use mapping = path |> Pmem.mapFile (MapOptions.create 8192L)
                   Pmem.copy 10L [| 1uy; 2uy; 3uy |] mapping
-                  Pmem.fill 100L 50L 7uy mapping
-                  Pmem.copyWith PmemCopyFlags.NoFlush 200L (ReadOnlyMemory [| 9uy |]) mapping
+                  Pmem.fill 100L 7uy 50L mapping
+                  Pmem.copyWith PmemCopyFlags.NoFlush 200L [| 9uy |] mapping
                   Pmem.persist 200L 1L mapping
                   Pmem.flush 0L 64L mapping
                   Pmem.drain mapping
@@ -51,15 +51,15 @@ let tests =
                   Pmem.tryDrain mapping =! Ok()
                   Pmem.tryMsync 4096L 1L mapping =! Ok()
                   Pmem.tryCopy 300L [| 5uy |] mapping =! Ok()
-                  Pmem.tryFill 400L 2L 6uy mapping =! Ok()
+                  Pmem.tryFill 400L 6uy 2L mapping =! Ok()
 
               use again = path |> Pmem.mapFile MapOptions.existing
               Pmem.isPmem again =! false
-              Pmem.read 10L 3 again =! [| 1uy; 2uy; 3uy |]
-              Pmem.read 100L 50 again =! Array.create 50 7uy
-              Pmem.tryRead 200L 1 again =! Ok [| 9uy |]
-              Pmem.read 300L 1 again =! [| 5uy |]
-              Pmem.read 400L 2 again =! [| 6uy; 6uy |]
+              Pmem.read 10L 3L again =! [| 1uy; 2uy; 3uy |]
+              Pmem.read 100L 50L again =! Array.create 50 7uy
+              Pmem.tryRead 200L 1L again =! Ok [| 9uy |]
+              Pmem.read 300L 1L again =! [| 5uy |]
+              Pmem.read 400L 2L again =! [| 6uy; 6uy |]
 
           testCase "try variants return OutOfRange for ranges outside the mapping and change nothing"
           <| fun () ->
@@ -70,9 +70,9 @@ let tests =
               Pmem.tryFlush -1L 1L mapping =! outOfRange -1L 1L
               Pmem.tryMsync 0L -1L mapping =! outOfRange 0L -1L
               Pmem.tryCopy 4095L [| 1uy; 2uy |] mapping =! outOfRange 4095L 2L
-              Pmem.tryFill 4096L 1L 1uy mapping =! outOfRange 4096L 1L
-              Pmem.tryRead 4090L 7 mapping =! outOfRange 4090L 7L
-              Pmem.read 0L 4096 mapping =! Array.zeroCreate 4096
+              Pmem.tryFill 4096L 1uy 1L mapping =! outOfRange 4096L 1L
+              Pmem.tryRead 4090L 7L mapping =! outOfRange 4090L 7L
+              Pmem.read 0L 4096L mapping =! Array.zeroCreate 4096
               Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Pmem.persist 4000L 100L mapping) "plain throws"
 
           testCase "try variants return Disposed after Dispose; plain ones throw ObjectDisposedException"
@@ -83,7 +83,7 @@ let tests =
               Pmem.tryPersist 0L 1L mapping =! Error PmemError.Disposed
               Pmem.tryDrain mapping =! Error PmemError.Disposed
               Pmem.tryCopy 0L [| 1uy |] mapping =! Error PmemError.Disposed
-              Pmem.tryRead 0L 1 mapping =! Error PmemError.Disposed
+              Pmem.tryRead 0L 1L mapping =! Error PmemError.Disposed
               Expect.throwsT<ObjectDisposedException> (fun () -> Pmem.persist 0L 1L mapping) "plain throws"
 
           testCase "temporary and sparse options map and leave no named file"
@@ -111,7 +111,7 @@ let tests =
                   classify errno =! PmemError.NoSpace("/p", $"message {errno}")
 
               classify 5 =! PmemError.Io(5, "message 5")
-              Expect.stringContains (PmemError.describe (classify 2)) "MapOptions.create" "how to create it"
+              Expect.stringContains (PmemError.describe (classify 2)) "MapOptions.openOrCreate" "how to create it"
               Expect.stringContains (PmemError.describe PmemError.Disposed) "keep it open" "what to do"
               Expect.stringContains (PmemError.describe (PmemError.OutOfRange(1L, 2L, 3L))) "nothing was written" "safe"
 
@@ -119,6 +119,6 @@ let tests =
           <| fun () ->
               sprintf "%A" (PmemError.OutOfRange(8L, 16L, 4096L)) =! "OutOfRange (8L, 16L, 4096L)"
               sprintf "%A" (MapOptions.create 4096L |> MapOptions.withMode UnixFileMode.UserRead)
-              =! "{ Length = 4096L\n  Flags = Create\n  Mode = UserRead }"
+              =! "{ Length = 4096L\n  Flags = Create\n  Mode = UserRead\n  Existing = Resize }"
               sprintf "%A" CommitOptions.defaults =! "{ Stores = Auto\n  FinalDrain = true }"
               Expect.stringContains ((Pmem.capabilities ()).ToString()) "Pmem capabilities" "the report" ]

@@ -232,7 +232,7 @@ let private mappingTests =
                   PmemRedoLog.Commit(mapping, region, writes entries)
 
               use again = path |> Pmem.mapFile MapOptions.existing
-              let image = Pmem.read 0L size again
+              let image = Pmem.read 0L (int64 size) again
               image[8..27] =! bytes 20 0xAAuy
               image[100..107] =! bytes 8 0xBBuy
               BinaryPrimitives.ReadUInt64LittleEndian(ReadOnlySpan(image, int region.Offset, 8)) =! RedoLogLayout.Magic

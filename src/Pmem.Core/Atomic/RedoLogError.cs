@@ -32,16 +32,3 @@ public enum RedoLogError
     /// <summary>The checksum over the header and entries does not match.</summary>
     BadChecksum,
 }
-
-/// <summary>A redo log could not be written or recovered; nothing was applied.</summary>
-public sealed class RedoLogException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="error">What is wrong.</param>
-    /// <param name="message">The explanation.</param>
-    public RedoLogException(RedoLogError error, string message)
-        : base(message) => Error = error;
-
-    /// <summary>What is wrong.</summary>
-    public RedoLogError Error { get; }
-}

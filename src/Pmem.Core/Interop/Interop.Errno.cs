@@ -26,6 +26,7 @@ internal static partial class Interop
         internal const int EROFS = 30;
         internal const int ENAMETOOLONG = 36;
         internal const int ELOOP = 40;
+        internal const int EBADMSG = 74;
         internal const int EOPNOTSUPP = 95;
         internal const int ENOTSUP = EOPNOTSUPP;
         internal const int EDQUOT = 122;
