@@ -89,10 +89,53 @@ let private mapUnderAddressLimit (path: string) (length: int64) =
     else
         printfn "%s" error.ErrnoName
 
+/// The file's bytes at offset, read with read(2) (a load from the mapping would fault a hole in on a full tmpfs).
+let private fileBytes (path: string) (offset: int64) (count: int) =
+    use stream = new FileStream(path, FileMode.Open, FileAccess.Read)
+    stream.Position <- offset
+    let buffer = Array.zeroCreate<byte> count
+    stream.ReadExactly(buffer, 0, count)
+    buffer
+
+/// Writes far more than a full tmpfs holds into a sparse mapping through every Pmem write path: each must report
+/// ENOSPC (PmemException, F#: Error) with nothing stored, and the process must live.
+let private fillFullFileSystem (path: string) =
+    let big = 8 <<< 20
+    use mapping = PmemFile.Map(path, 64L <<< 20, PmemFileFlags.Create ||| PmemFileFlags.Sparse)
+    let problems = Collections.Generic.List<string>()
+
+    let nothingStored (name: string) (offset: int64) =
+        if Array.exists ((<>) 0uy) (fileBytes path offset big) then problems.Add $"{name}: bytes were stored by a failed call"
+
+    let expectNoSpace (name: string) (offset: int64) (f: unit -> unit) =
+        eprintfn "%s" name // the last name printed is the step that killed a regressed process
+        try
+            f ()
+            problems.Add $"{name}: no error"
+        with :? PmemException as e when e.Errno = 28 ->
+            nothingStored name offset
+
+    if not mapping.IsSparse then problems.Add "a Sparse mapping does not say IsSparse"
+    // A small write fits and works.
+    mapping.Copy(0L, ReadOnlySpan(Array.create 4096 7uy))
+    expectNoSpace "Copy" (16L <<< 20) (fun () -> mapping.Copy(16L <<< 20, ReadOnlySpan(Array.create big 1uy)))
+    expectNoSpace "Fill" (24L <<< 20) (fun () -> mapping.Fill(24L <<< 20, 2uy, int64 big))
+    expectNoSpace "Move" (32L <<< 20) (fun () -> mapping.Move(32L <<< 20, 0L, int64 big))
+    expectNoSpace "Lease" (40L <<< 20) (fun () -> mapping.Lease(40L <<< 20, big).Dispose())
+    eprintfn "Durable.commit"
+
+    match Durable.commit mapping (Durable.write (48L <<< 20) (Array.create big 3uy)) with
+    | Error _ -> nothingStored "Durable.commit" (48L <<< 20)
+    | Ok() -> problems.Add "Durable.commit: no error"
+
+    if fileBytes path 0L 4096 <> Array.create 4096 7uy then problems.Add "the small write was lost"
+    printfn "%s" (if problems.Count = 0 then "ok" else String.Join("; ", problems))
+
 /// Runs one scenario: <c>--lifetime-child NAME ARGS</c>.
 let run (args: string list) =
     match args with
     | [ "buffer"; how; path ] -> releaseThroughBuffer how path
     | [ "address-limit"; path; length ] -> mapUnderAddressLimit path (int64 length)
+    | [ "disk-full"; path ] -> fillFullFileSystem path
     | _ -> eprintfn "unknown scenario %A" args
     0

@@ -96,6 +96,17 @@ let private argumentErrors =
               for f in [ (fun () -> m.Persist(-1L, 1L)); (fun () -> m.Fill(0L, 1uy, 99999L)); (fun () -> m.GetSpan(-5L, 1).Length |> ignore); (fun () -> m.Lease(0L, 99999).Dispose()) ] do
                   Expect.throwsT<ObjectDisposedException> f |> ignore) ]
 
+/// Mounts a 1 MiB tmpfs (root only), runs body in it, unmounts.
+let private withFullTmpfs (body: string -> unit) =
+    if Environment.UserName <> "root" then skip "needs root to mount a small tmpfs"
+    use dir = diskDir ()
+    let code, output = run "mount" [ "-t"; "tmpfs"; "-o"; "size=1M"; "pmem-tests"; dir.Path ]
+    if code <> 0 then skip $"cannot mount a tmpfs here: {output}"
+    try
+        body dir.Path
+    finally
+        run "umount" [ dir.Path ] |> ignore
+
 let private sparse =
     testList
         "sparse mappings"
@@ -126,7 +137,13 @@ let private sparse =
               bytes[600000..600019] =! Array.create 20 1uy
               bytes[900000..904999] =! Array.create 5000 3uy
               bytes[4089] =! 0uy
-              bytes[370000] =! 0uy) ]
+              bytes[370000] =! 0uy)
+
+          for pmem in [ true; false ] do
+              yield testCase $"a full file system under a sparse mapping is ENOSPC with nothing stored, never SIGBUS (pmem={pmem})" (fun () ->
+                  withFullTmpfs (fun mount ->
+                      let environment = if pmem then [] else [ "PMEM_IS_PMEM_FORCE", "0" ]
+                      LifetimeTests.runChild environment [ "disk-full"; Path.Combine(mount, "sparse.pmem") ] =! "ok")) ]
 
 let tests =
     testList "Failures" [ failedMaps; argumentErrors; sparse ]

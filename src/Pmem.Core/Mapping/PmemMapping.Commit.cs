@@ -18,8 +18,25 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 
     void ICommitTarget.Apply(in CommitWork work)
     {
+        if (_reservation is not null)
+        {
+            ReserveCommit(in work);
+        }
+
         var stores = new MappingStores(_address, Length, PersistenceConfig.Current);
         CommitApply.Run(ref stores, IsPmem, in work);
+    }
+
+    /// <summary>A sparse file: every page the commit stores into gets storage before the first store (ENOSPC: nothing stored).</summary>
+    private void ReserveCommit(in CommitWork work)
+    {
+        foreach (ref readonly CommitStep step in work.Steps)
+        {
+            if (step.Kind is not (CommitStepKind.Read or CommitStepKind.Barrier) && step.InRange && step.Length > 0)
+            {
+                ReserveForWrite(step.Offset, step.Length);
+            }
+        }
     }
 
     /// <summary>
