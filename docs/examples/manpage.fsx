@@ -24,7 +24,10 @@ match fsi.CommandLineArgs with
 
         // Store a string to the persistent memory: plain stores, which reach the media in any order, or not at all,
         // until they are flushed.
-        let stored = Encoding.UTF8.GetBytes("hello, persistent memory", mapping.GetSpan(0L, int pmemLength))
+        // A lease holds the mapping while its span is used (a Dispose elsewhere waits for it to end).
+        let stored =
+            use lease = mapping.Lease(0L, int pmemLength)
+            Encoding.UTF8.GetBytes("hello, persistent memory", lease.Span)
 
         // Flush the stores above to persistence. (Pmem.persist alone makes the same choice for you.)
         if isPmem then

@@ -94,12 +94,28 @@ let private ownership =
               use lease = b.Lease(0L, 64)
               lease.Span[0] =! 0uy) ]
 
-let private disposal =
-    let rounds = 10_000
+/// How many races a test runs: a count (Test) or a duration (Soak).
+type Budget =
+    | Rounds of int
+    | Lasting of TimeSpan
 
+    member this.Label =
+        match this with
+        | Rounds n -> $"{n} races"
+        | Lasting t -> $"for {t.TotalMinutes:F0} min"
+
+    /// The rounds to run, 1, 2, ... until the budget is spent.
+    member this.Sequence =
+        match this with
+        | Rounds n -> Seq.init n ((+) 1)
+        | Lasting t ->
+            let until = DateTime.UtcNow + t
+            Seq.initInfinite ((+) 1) |> Seq.takeWhile (fun _ -> DateTime.UtcNow < until)
+
+let private disposalWith (budget: Budget) =
     testList
         "Dispose never deadlocks"
-        [ testCase $"two threads inside commits on A both dispose A ({rounds} races)" (fun () ->
+        [ testCase $"two threads inside commits on A both dispose A ({budget.Label})" (fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
               let path = dir.File "double.pmem"
@@ -107,7 +123,7 @@ let private disposal =
               use barrier = new Barrier(3)
               let failures = Collections.Concurrent.ConcurrentQueue<string>()
 
-              for round in 1..rounds do
+              for round in budget.Sequence do
                   let a = PmemFile.Map(path)
                   let address = a.Address
                   let commitAndDispose (word: int64) () =
@@ -126,7 +142,7 @@ let private disposal =
 
               Expect.isEmpty failures "every commit was Ok or Disposed")
 
-          testCase $"a plan on A disposes B while a plan on B disposes A ({rounds} races)" (fun () ->
+          testCase $"a plan on A disposes B while a plan on B disposes A ({budget.Label})" (fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
               let pathA, pathB = dir.File "a.pmem", dir.File "b.pmem"
@@ -135,8 +151,10 @@ let private disposal =
               use barrier = new Barrier(3)
               use inside = new Barrier(2)
               let failures = Collections.Concurrent.ConcurrentQueue<string>()
+              let mutable last = 0
 
-              for round in 1..rounds do
+              for round in budget.Sequence do
+                  last <- round
                   let a, b = PmemFile.Map(pathA), PmemFile.Map(pathB)
                   let addresses = [ a.Address; b.Address ]
                   let commitAndDispose (mine: PmemMapping) (other: PmemMapping) () =
@@ -159,7 +177,7 @@ let private disposal =
               // Both plans ran to their end on mapped memory: the last round's words are in both files.
               for path in [ pathA; pathB ] do
                   let bytes = File.ReadAllBytes path
-                  (BitConverter.ToInt64(bytes, 0), BitConverter.ToInt64(bytes, 8)) =! (int64 rounds, int64 rounds))
+                  (BitConverter.ToInt64(bytes, 0), BitConverter.ToInt64(bytes, 8)) =! (int64 last, int64 last))
 
           testCase "operations racing a Dispose: before it, they complete; after it returned, they throw" (fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
@@ -228,4 +246,8 @@ let private finalization =
         Expect.isLessThan stillMapped.Length 5 "dropped mappings are unmapped by their finalizer")
 
 let tests =
-    testSequenced (testList "Lifetime" [ ownership; disposal; finalization ])
+    testSequenced (testList "Lifetime" [ ownership; disposalWith (Rounds 10_000); finalization ])
+
+/// The Soak target's lifetime stress: the double and cross disposal races for five minutes each.
+let soakTests =
+    testSequenced (testList "Lifetime (soak)" [ disposalWith (Lasting(TimeSpan.FromMinutes 5.0)) ])

@@ -81,7 +81,7 @@ let private soakKills = 1000
 /// Arguments handled before Expecto sees them:
 /// <c>--crash-child path seed</c> runs the kill test's child (commits until killed);
 /// <c>--lifetime-child scenario ...</c> runs a scenario that would kill the process if Pmem regressed;
-/// <c>--soak</c> runs only the kill test, with 1000 kills instead of 50.
+/// <c>--soak</c> runs the kill test with 1000 kills instead of 50, and the lifetime races for 10 minutes.
 [<EntryPoint>]
 let main argv =
     match List.ofArray argv with
@@ -89,5 +89,6 @@ let main argv =
     | "--lifetime-child" :: scenario -> LifetimeChild.run scenario
     | args when List.contains "--soak" args ->
         let rest = args |> List.filter ((<>) "--soak") |> Array.ofList
-        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (KillTests.testsWith soakKills) |> withSummary
+        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (testList "Soak" [ KillTests.testsWith soakKills; LifetimeTests.soakTests ])
+        |> withSummary
     | _ -> runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests |> withSummary

@@ -23,7 +23,11 @@ public static class Manpage
             bool isPmem = mapping.IsPmem;   // decided when the file was mapped: keep the answer
 
             // Plain stores: nothing is durable, in any order, until flushed.
-            int stored = Encoding.UTF8.GetBytes("hello, persistent memory", mapping.GetSpan(0, PmemLength));
+            int stored;
+            using (PmemLease lease = mapping.Lease(0, PmemLength))   // holds the mapping while the span is used
+            {
+                stored = Encoding.UTF8.GetBytes("hello, persistent memory", lease.Span);
+            }
 
             if (isPmem)
             {
