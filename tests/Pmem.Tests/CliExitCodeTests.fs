@@ -141,6 +141,9 @@ let private usageTests =
               use dir = diskDir ()
               let path = dir.File "readonly.pmem"
               randomFile path 8192 |> ignore
+              // Explicit modes: another test may have a narrow umask in force while these are created.
+              File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o755)
+              File.SetUnixFileMode(path, enum<UnixFileMode> 0o644)
               let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "info"; path ]
               let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
               Expect.equal ran.Code 0 $"pmem info READ-ONLY; stderr:\n{ran.Err}"
@@ -156,6 +159,8 @@ let private usageTests =
               use dir = diskDir ()
               let secret = dir.File "secret"
               randomFile secret 100 |> ignore
+              File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o777) // nobody may traverse and write the copy
+
               File.SetUnixFileMode(secret, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
               let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "copy"; secret; dir.File "dst" ]
               let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
