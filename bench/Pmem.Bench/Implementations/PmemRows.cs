@@ -17,6 +17,7 @@ internal static unsafe class PmemRows
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.Persist, Loop.Run<MappingPersist>);
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.FlushDrain, Loop.Run<MappingFlushDrain>);
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.MemcpyPersist, Loop.Run<MappingCopy>);
+        r.Add(Names.PmemMappingSparse, Role.Pmem, OperationKind.MemcpyPersist, Loop.Run<SparseMappingCopy>);
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.MemmovePersist, Loop.Run<MappingMove>);
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.MemsetPersist, Loop.Run<MappingFill>);
         r.Add(Names.PmemMapping, Role.Pmem, OperationKind.MsyncDisk, Loop.Run<MappingMsync>);
@@ -112,6 +113,12 @@ internal static unsafe class PmemRows
             c.Mapping.Flush((long)o, (long)n);
             c.Mapping.Drain();
         }
+    }
+
+    private struct SparseMappingCopy : IOperation
+    {
+        public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
+            c.SparseMapping.Copy((long)o, new System.ReadOnlySpan<byte>(s, (int)n));
     }
 
     private struct MappingCopy : IOperation

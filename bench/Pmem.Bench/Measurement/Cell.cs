@@ -29,6 +29,9 @@ internal sealed unsafe class Cell
 
     public required PmemMapping Mapping { get; init; }
 
+    /// <summary>The same file mapped as a sparse file with every page reserved (same pages as <see cref="Mapping"/>).</summary>
+    public required PmemMapping SparseMapping { get; init; }
+
     public required nuint Stride { get; init; }
 
     public required nuint Limit { get; init; }

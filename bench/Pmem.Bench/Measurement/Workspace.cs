@@ -97,6 +97,7 @@ internal sealed unsafe class Workspace : IDisposable
             ViewBase = file.ViewPointer,
             Accessor = file.Accessor,
             Mapping = file.Mapping,
+            SparseMapping = file.SparseMapping,
             Stride = operation.Hot ? 0 : (nuint)slot,
             Limit = (nuint)limit,
             Source = _source,
@@ -141,11 +142,12 @@ internal sealed unsafe class Workspace : IDisposable
     /// <summary>One file mapped by Pmem and by <see cref="MemoryMappedFile"/>, every page touched through both.</summary>
     private sealed class MappedFile : IDisposable
     {
-        private MappedFile(string path, long length, PmemMapping mapping, MemoryMappedFile file, MemoryMappedViewAccessor accessor, byte* view)
+        private MappedFile(string path, long length, PmemMapping mapping, PmemMapping sparse, MemoryMappedFile file, MemoryMappedViewAccessor accessor, byte* view)
         {
             Path = path;
             Length = length;
             Mapping = mapping;
+            SparseMapping = sparse;
             File = file;
             Accessor = accessor;
             ViewPointer = view;
@@ -156,6 +158,12 @@ internal sealed unsafe class Workspace : IDisposable
         public long Length { get; }
 
         public PmemMapping Mapping { get; }
+
+        /// <summary>
+        /// The same file mapped again as a sparse file (same pages, so the same physical placement as
+        /// <see cref="Mapping"/>), every page reserved: the steady-state cost of the sparse-file check.
+        /// </summary>
+        public PmemMapping SparseMapping { get; }
 
         public MemoryMappedFile File { get; }
 
@@ -182,7 +190,22 @@ internal sealed unsafe class Workspace : IDisposable
                     view[i] = 0;
                 }
 
-                return new MappedFile(path, length, mapping, file, accessor, view);
+                PmemMapping sparse = PmemFile.Map(path, length, PmemFileFlags.Create | PmemFileFlags.Sparse, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                const int Chunk = 64 << 20;
+                for (long offset = 0; offset < length; offset += Chunk)
+                {
+                    sparse.Lease(offset, (int)Math.Min(Chunk, length - offset)).Dispose(); // reserves, stores nothing
+                }
+
+                // Fault this second mapping's page-table entries in as the loop above does for the first one, so the
+                // row measures the sparse-file check, not first-touch faults of a fresh mapping.
+                byte* q = (byte*)sparse.Address;
+                for (long i = 0; i < length; i += PageSize)
+                {
+                    q[i] = 0;
+                }
+
+                return new MappedFile(path, length, mapping, sparse, file, accessor, view);
             }
             catch
             {
@@ -200,6 +223,7 @@ internal sealed unsafe class Workspace : IDisposable
             Accessor.SafeMemoryMappedViewHandle.ReleasePointer();
             Accessor.Dispose();
             File.Dispose();
+            SparseMapping.Dispose();
             Mapping.Dispose();
         }
     }
