@@ -18,6 +18,15 @@ let private pmemIn (environment: (string * string) list) (args: string list) =
 
 let private pmem args = pmemIn [] args
 
+/// Runs pmem as the user nobody (setpriv; root only, skipped otherwise), with its home in dir.
+let private pmemAsNobody (dir: TempDir) (args: string list) =
+    match tryFindOnPath "setpriv" with
+    | _ when Native.geteuid () <> 0u -> skip "needs root to run pmem as nobody"
+    | None -> skip "needs setpriv to run pmem as nobody"
+    | Some setpriv ->
+        let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll () ] @ args
+        runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
+
 /// A situation, the code it must give, and how to make it happen in a fresh temporary directory.
 type private Situation = { What: string; Code: int; Run: TempDir -> int }
 
@@ -134,39 +143,28 @@ let private usageTests =
 
       testCase "info of a file this user may read but not write exits 0 with the report (it writes nothing)"
       <| fun () ->
-          match tryFindOnPath "setpriv" with
-          | _ when Native.geteuid () <> 0u -> skip "needs root to run pmem as nobody"
-          | None -> skip "needs setpriv to run pmem as nobody"
-          | Some setpriv ->
-              use dir = diskDir ()
-              let path = dir.File "readonly.pmem"
-              randomFile path 8192 |> ignore
-              // Explicit modes: another test may have a narrow umask in force while these are created.
-              File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o755)
-              File.SetUnixFileMode(path, enum<UnixFileMode> 0o644)
-              let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "info"; path ]
-              let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
-              Expect.equal ran.Code 0 $"pmem info READ-ONLY; stderr:\n{ran.Err}"
-              Expect.stringContains ran.Out "flushes issued" "the report"
-              Expect.stringContains ran.Out "readable but not writable" "what it can say about the file"
+          use dir = diskDir ()
+          let path = dir.File "readonly.pmem"
+          randomFile path 8192 |> ignore
+          // Explicit modes: another test may have a narrow umask in force while these are created.
+          File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o755)
+          File.SetUnixFileMode(path, enum<UnixFileMode> 0o644)
+          let ran = pmemAsNobody dir [ "info"; path ]
+          Expect.equal ran.Code 0 $"pmem info READ-ONLY; stderr:\n{ran.Err}"
+          Expect.stringContains ran.Out "flushes issued" "the report"
+          Expect.stringContains ran.Out "readable but not writable" "what it can say about the file"
 
       testCase "copy of a source this user may not read exits 6 with a plain message, not .NET's"
       <| fun () ->
-          match tryFindOnPath "setpriv" with
-          | _ when Native.geteuid () <> 0u -> skip "needs root to run pmem as nobody"
-          | None -> skip "needs setpriv to run pmem as nobody"
-          | Some setpriv ->
-              use dir = diskDir ()
-              let secret = dir.File "secret"
-              randomFile secret 100 |> ignore
-              File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o777) // nobody may traverse and write the copy
-
-              File.SetUnixFileMode(secret, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
-              let asNobody = [ "--reuid=65534"; "--regid=65534"; "--clear-groups"; "dotnet"; pmemDll (); "copy"; secret; dir.File "dst" ]
-              let ran = runWith [ "HOME", dir.Path; "DOTNET_CLI_HOME", dir.Path ] (TimeSpan.FromMinutes 1.0) setpriv asNobody
-              Expect.equal ran.Code 6 $"pmem copy UNREADABLE; stderr:\n{ran.Err}"
-              Expect.stringContains ran.Err $"{secret}: permission denied (it cannot be read)" "the message"
-              Expect.isFalse (ran.Err.Contains "Access to the path") "not the raw .NET message"
+          use dir = diskDir ()
+          let secret = dir.File "secret"
+          randomFile secret 100 |> ignore
+          File.SetUnixFileMode(dir.Path, enum<UnixFileMode> 0o777) // nobody may traverse and write the copy
+          File.SetUnixFileMode(secret, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+          let ran = pmemAsNobody dir [ "copy"; secret; dir.File "dst" ]
+          Expect.equal ran.Code 6 $"pmem copy UNREADABLE; stderr:\n{ran.Err}"
+          Expect.stringContains ran.Err $"{secret}: permission denied (it cannot be read)" "the message"
+          Expect.isFalse (ran.Err.Contains "Access to the path") "not the raw .NET message"
 
       testCase "error messages name no C# flags and no raw .NET messages"
       <| fun () ->

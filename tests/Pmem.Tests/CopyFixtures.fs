@@ -56,8 +56,9 @@ let variant width flush =
       Wc = None
       Threshold = PmemOptions.DefaultMovntThreshold }
 
-/// PmemOptions that force the variant (they only take features away, so the code that runs exists on this CPU).
-let options (v: Variant) =
+/// PmemOptions that force the variant (they only take features away, so the code that runs exists on this CPU), with
+/// a copy thread count and split threshold (null: Pmem's defaults).
+let optionsWith (v: Variant) (copyThreads: Nullable<int>) (parallelThreshold: Nullable<int64>) =
     PmemOptions(
         Avx512F = (v.Width = Avx512),
         Avx = (v.Width = Avx512 || v.Width = Avx),
@@ -70,8 +71,13 @@ let options (v: Variant) =
         WcWorkaround = (match v.Wc with
                         | Some b -> Nullable b
                         | None -> Nullable()),
-        MovntThreshold = v.Threshold
+        MovntThreshold = v.Threshold,
+        CopyThreads = copyThreads,
+        ParallelThreshold = parallelThreshold
     )
+
+/// PmemOptions that force the variant, with Pmem's default copy threads and split threshold.
+let options (v: Variant) = optionsWith v (Nullable()) (Nullable())
 
 let expectedIsa =
     function

@@ -15,22 +15,7 @@ open Pmem.Tests.CopyFixtures
 
 /// The variant's options with a forced thread count and split threshold.
 let private parallelOptions (v: Variant) (threads: int) (threshold: int64) =
-    PmemOptions(
-        Avx512F = (v.Width = Avx512),
-        Avx = (v.Width = Avx512 || v.Width = Avx),
-        NoMovnt = (v.Width = Generic || v.Width = Runtime),
-        NoGenericMemcpy = (v.Width = Runtime),
-        NoClwb = (v.Flush = Clflushopt || v.Flush = Clflush),
-        NoClflushopt = (v.Flush = Clflush),
-        NoFlush = (if v.Flush = AutoFlush then Nullable true else Nullable()),
-        DisableFlushStubs = (v.Flush = Msync),
-        WcWorkaround = (match v.Wc with
-                        | Some b -> Nullable b
-                        | None -> Nullable()),
-        MovntThreshold = v.Threshold,
-        CopyThreads = Nullable threads,
-        ParallelThreshold = Nullable threshold
-    )
+    optionsWith v (Nullable threads) (Nullable threshold)
 
 /// The variant's configuration with a forced thread count and threshold (skipped where the CPU lacks the variant).
 let private parallelConfig (v: Variant) (threads: int) (threshold: int64) =
