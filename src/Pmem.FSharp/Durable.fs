@@ -1,8 +1,11 @@
 namespace Pmem.FSharp
 
+#nowarn "3501" // PlanCalls: the inline functions call it
+
 open System
 open System.Diagnostics
 open System.Runtime.CompilerServices
+open System.Runtime.InteropServices
 open global.Pmem
 
 [<RequireQualifiedAccess>]
@@ -10,32 +13,27 @@ module Durable =
     // Representation: PlanRun (PlanRun.fs)
 
     let private general (run: Journal -> 'T) = PlanRun.general run
-    let private chain (first: obj) (next: obj) : Durable<'T> = PlanRun.chain first next
-    let inline private isOpenUnitPlan (plan: Durable<'T>) = PlanRun.isOpenUnitPlan plan
-    let private nothing = PlanRun.nothing
     let runIn (journal: Journal) (plan: Durable<'T>) : 'T = PlanRun.runIn journal plan
 
-    // Composition
+    // Composition. The functions that take a plan are inline and pass it by reference (PlanCalls: why).
 
     let result (value: 'T) = general (fun _ -> value)
 
-    let unit: Durable<unit> = general nothing
+    let unit: Durable<unit> = PlanRun.nothing
 
-    let map (mapping: 'T -> 'U) (plan: Durable<'T>) : Durable<'U> =
-        if isOpenUnitPlan plan then
-            chain plan.Run mapping
-        else
-            general (fun journal -> mapping (runIn journal plan))
+    let inline map (mapping: 'T -> 'U) (plan: Durable<'T>) : Durable<'U> =
+        let mutable plan = plan
+        PlanCalls.Map(&plan, mapping)
 
-    let bind (binder: 'T -> Durable<'U>) (plan: Durable<'T>) : Durable<'U> =
-        if isOpenUnitPlan plan then
-            chain plan.Run binder
-        else
-            general (fun journal -> runIn journal (binder (runIn journal plan)))
+    let inline bind (binder: 'T -> Durable<'U>) (plan: Durable<'T>) : Durable<'U> =
+        let mutable plan = plan
+        PlanCalls.Bind(&plan, binder)
 
-    let delay (generator: unit -> Durable<'T>) : Durable<'T> = chain nothing generator
+    let delay (generator: unit -> Durable<'T>) : Durable<'T> =
+        let start = unit
+        PlanRun.chain &start generator
 
-    let ignore (plan: Durable<'T>) = map ignore<'T> plan
+    let inline ignore (plan: Durable<'T>) = map ignore<'T> plan
 
     let iter (action: 'T -> Durable<unit>) (items: 'T seq) =
         general (fun journal ->
@@ -55,12 +53,7 @@ module Durable =
         general (fun journal -> plans |> List.map (runIn journal))
 
     let internal combine (first: Durable<unit>) (second: unit -> Durable<'T>) : Durable<'T> =
-        if isNull first.Then then
-            chain first.Run second
-        else
-            general (fun journal ->
-                runIn journal first
-                runIn journal (second ()))
+        PlanCalls.Combine(&first, second)
 
     let internal whileDo (guard: unit -> bool) (body: unit -> Durable<unit>) =
         general (fun journal ->
@@ -83,31 +76,36 @@ module Durable =
                 | null -> ()
                 | _ -> resource.Dispose())
 
-    // Writes: each one allocation, a closure that records one step or a ScalarWrite.
+    // Writes: scalars, fills, barriers and writes of an array's bytes are data in the plan (PlanRun.StepCode), no
+    // allocation; a write of other memory (a MemoryManager's, say) is one closure.
 
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
-        general (fun journal -> journal.Write(offset, bytes))
+        let mutable segment = ArraySegment<byte>()
+
+        match MemoryMarshal.TryGetArray(bytes, &segment), segment.Array with
+        | true, NonNull array -> PlanRun.store array offset ((int64 segment.Offset <<< 32) ||| int64 segment.Count)
+        | _ -> general (fun journal -> journal.Write(offset, bytes))
 
     let write (offset: int64) (bytes: byte array) = writeMemory offset (ReadOnlyMemory bytes)
 
     let writeSpan (offset: int64) (bytes: ReadOnlySpan<byte>) = writeMemory offset (ReadOnlyMemory(bytes.ToArray()))
 
     let writeByte (offset: int64) (value: byte) =
-        general (fun journal -> journal.WriteScalar(offset, 1, int64 value))
+        PlanRun.store StepCode.Scalar1 offset (int64 value)
 
     let writeUInt32 (offset: int64) (value: uint32) =
-        general (fun journal -> journal.WriteScalar(offset, 4, int64 value))
+        PlanRun.store StepCode.Scalar4 offset (int64 value)
 
     let writeInt32 (offset: int64) (value: int32) = writeUInt32 offset (uint32 value)
 
-    let writeInt64 (offset: int64) (value: int64) : Durable<unit> = { Run = Int64Write(offset, value); Then = null }
+    let writeInt64 (offset: int64) (value: int64) : Durable<unit> = PlanRun.store StepCode.Scalar8 offset value
 
     let writeUInt64 (offset: int64) (value: uint64) = writeInt64 offset (int64 value)
 
     let fill (offset: int64) (length: int64) (value: byte) =
-        general (fun journal -> journal.Fill(offset, length, value))
+        PlanRun.store (StepCode.Fill value) offset length
 
-    let barrier = general (fun (journal: Journal) -> journal.Barrier())
+    let barrier = PlanRun.store StepCode.Barrier 0L 0L
 
     // Reads
 
@@ -140,12 +138,13 @@ module Durable =
     let internal evaluate (journal: Journal) (plan: Durable<'T>) = PlanRun.evaluate journal plan
 
     let internal commitOn (target: ICommitTarget) (options: CommitOptions) (plan: Durable<'T>) =
-        DurableCommit.commitOn target options null plan
+        DurableCommit.commitOn target options null &plan
 
-    let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
-        DurableCommit.commitWith options target plan
+    let inline commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
+        let mutable plan = plan
+        PlanCalls.Commit(options, target, &plan)
 
-    let commit (target: IPmemTarget) (plan: Durable<'T>) = DurableCommit.commitWith CommitOptions.defaults target plan
+    let inline commit (target: IPmemTarget) (plan: Durable<'T>) = commitWith CommitOptions.defaults target plan
 
     let internal commitRecorded (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
         DurableCommit.commitRecorded options mapping plan

@@ -22,17 +22,17 @@ module Durable =
     val unit: Durable<unit>
 
     /// Transforms the value a plan returns.
-    val map: mapping: ('T -> 'U) -> plan: Durable<'T> -> Durable<'U>
+    val inline map: mapping: ('T -> 'U) -> plan: Durable<'T> -> Durable<'U>
 
     /// Runs <paramref name="plan"/>, then the plan <paramref name="binder"/> makes from its value
     /// (what <c>let!</c> does in <c>durable { }</c>).
-    val bind: binder: ('T -> Durable<'U>) -> plan: Durable<'T> -> Durable<'U>
+    val inline bind: binder: ('T -> Durable<'U>) -> plan: Durable<'T> -> Durable<'U>
 
     /// A plan that calls <paramref name="generator"/> each time it runs, and runs the plan it returns.
     val delay: generator: (unit -> Durable<'T>) -> Durable<'T>
 
     /// Runs <paramref name="plan"/> and discards its value.
-    val ignore: plan: Durable<'T> -> Durable<unit>
+    val inline ignore: plan: Durable<'T> -> Durable<unit>
 
     /// Runs <c>action item</c> for each item, in order (what <c>for … in … do</c> does in <c>durable { }</c>).
     val iter: action: ('T -> Durable<unit>) -> items: 'T seq -> Durable<unit>
@@ -143,10 +143,10 @@ module Durable =
     /// }
     /// |> Durable.commit mapping     // Ok 1L on a fresh file
     /// </code></example>
-    val commit: target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
+    val inline commit: target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
 
     /// As <c>commit</c>, with explicit options (store hint, final drain).
-    val commitWith: options: CommitOptions -> target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
+    val inline commitWith: options: CommitOptions -> target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
 
     /// <summary>
     /// Runs <paramref name="plan"/> against <paramref name="target"/> and makes all of its writes durable atomically:

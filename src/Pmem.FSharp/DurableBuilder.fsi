@@ -3,7 +3,7 @@ namespace Pmem.FSharp
 open System
 
 /// <summary>The <c>durable { }</c> computation expression: builds a Durable plan; nothing runs until it is committed.</summary>
-/// <remarks>Every member delegates to a Durable module function.</remarks>
+/// <remarks>Every member delegates to a Durable module function; those that take a plan are inline (PlanCalls: why).</remarks>
 [<Sealed>]
 type DurableBuilder =
     /// Creates the builder (use the <c>durable</c> value).
@@ -13,19 +13,19 @@ type DurableBuilder =
     member Return: value: 'T -> Durable<'T>
 
     /// Enables <c>return! plan</c>.
-    member ReturnFrom: plan: Durable<'T> -> Durable<'T>
+    member inline ReturnFrom: plan: Durable<'T> -> Durable<'T>
 
     /// Enables <c>let! value = plan</c> and <c>do! plan</c>.
-    member Bind: plan: Durable<'T> * binder: ('T -> Durable<'U>) -> Durable<'U>
+    member inline Bind: plan: Durable<'T> * binder: ('T -> Durable<'U>) -> Durable<'U>
 
     /// Enables <c>let! value = plan</c> followed directly by <c>return</c> (one step instead of two).
-    member BindReturn: plan: Durable<'T> * mapping: ('T -> 'U) -> Durable<'U>
+    member inline BindReturn: plan: Durable<'T> * mapping: ('T -> 'U) -> Durable<'U>
 
     /// Enables <c>if … then</c> without <c>else</c>, and an expression that ends without <c>return</c>.
     member Zero: unit -> Durable<unit>
 
     /// Enables one statement after another (<c>do! a; do! b</c>).
-    member Combine: first: Durable<unit> * second: (unit -> Durable<'T>) -> Durable<'T>
+    member inline Combine: first: Durable<unit> * second: (unit -> Durable<'T>) -> Durable<'T>
 
     /// Keeps the body unevaluated until <c>Run</c> wraps it into a plan.
     member Delay: generator: (unit -> Durable<'T>) -> (unit -> Durable<'T>)

@@ -16,18 +16,18 @@ module internal DurableCommit =
         | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
         | StoreHint.Temporal -> PmemCopyFlags.Temporal
 
+    /// ICommitTarget.Begin: false when the target was disposed.
+    let tryBegin (target: ICommitTarget) =
+        try
+            target.Begin()
+            true
+        with :? ObjectDisposedException ->
+            false
+
     /// Runs <paramref name="body"/> with <paramref name="target"/> claimed for the calling thread (a mapping stays
     /// mapped until it returns); <c>Error Disposed</c> when the target was disposed, without running it.
     let inline claimed (target: ICommitTarget) ([<InlineIfLambda>] body: unit -> Result<'T, PmemError>) =
-        let mutable began = false
-
-        try
-            target.Begin()
-            began <- true
-        with :? ObjectDisposedException ->
-            ()
-
-        if not began then
+        if not (tryBegin target) then
             Error PmemError.Disposed
         else
             try
@@ -42,13 +42,13 @@ module internal DurableCommit =
         (target: ICommitTarget)
         (options: CommitOptions)
         (events: List<CommitEvent> | null)
-        (plan: Durable<'T>)
+        (plan: inref<Durable<'T>>)
         =
         let journal = scratch.Journal
         journal.Reset(target, target.Length, false)
 
         try
-            match PlanRun.evaluate journal plan with
+            match PlanRun.evaluateRef journal &plan with
             | Error e -> Error e
             | Ok value ->
                 try
@@ -63,20 +63,25 @@ module internal DurableCommit =
         finally
             journal.Clear()
 
-    /// Claims the target and commits with the thread's scratch.
-    let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: Durable<'T>) =
-        let scratch = CommitScratch.Rent()
+    /// Claims the target and commits with the thread's scratch (a mapping stays mapped until it returns);
+    /// <c>Error Disposed</c> when the target was disposed, without running the plan.
+    let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
+        if not (tryBegin target) then
+            Error PmemError.Disposed
+        else
+            let scratch = CommitScratch.Rent()
 
-        try
-            claimed target (fun () -> execute scratch target options events plan)
-        finally
-            CommitScratch.Return scratch
+            try
+                execute scratch target options events &plan
+            finally
+                CommitScratch.Return scratch
+                target.End()
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
-        commitOn target.CommitTarget options null plan
+        commitOn target.CommitTarget options null &plan
 
     /// An instrumented commit: the result, and every call the commit made on the target's stores.
     let commitRecorded (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
         let events = List<CommitEvent>()
-        let result = commitOn target.CommitTarget options events plan
+        let result = commitOn target.CommitTarget options events &plan
         result, events |> Seq.map TargetEvent.ofCommitEvent |> List.ofSeq

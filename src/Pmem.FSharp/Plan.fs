@@ -2,17 +2,20 @@ namespace Pmem.FSharp
 
 open System
 
-// Representation. Sixteen bytes, two references, so that a plan travels in two registers: F# emits .tail calls to
-// functions that take a plan (Durable.map and the builder's members inlined into user code, Durable.commit at the end
-// of a function), and the JIT makes those fast only when the arguments fit in registers. A larger struct (say, one
-// holding a write inline, to spare its closure) is passed on the stack, and each such call then goes through the
-// runtime's tail-call helper: 64 scattered writes took 21-32 µs instead of 4 µs when tried.
+// Representation. A plan is a value: two references and two integers. Single stores (scalars, fills, barriers, writes of
+// an array's bytes) are held as data in the struct itself (Run is a StepCode or a byte array, A and B its operands), so
+// building one allocates nothing; anything else is a closure in Run. Then chains a continuation after a unit plan (see
+// PlanRun). A 32-byte struct argument makes a .tail call slow (the runtime's tail-call helper, about 30 ns): so this
+// assembly is compiled without tail calls and the builder's members and the functions that take a plan are inline
+// wrappers that pass it by reference (PlanCalls), a call F# never emits as a tail call in the caller's code.
 [<Struct; NoEquality; NoComparison; StructuredFormatDisplay("{Display}")>]
 type Durable<'T> =
     internal
         {
             Run: obj
             Then: obj | null
+            A: int64
+            B: int64
         }
 
     member internal _.Display = $"Durable<{typeof<'T>.Name}> (a plan: Durable.render shows its steps)"

@@ -18,12 +18,16 @@ open global.Pmem
 type Durable<'T> =
     internal
         {
-            /// With <c>Then = null</c>: the whole plan, a <c>Journal -> 'T</c>. Otherwise the plan's first part, a
-            /// <c>Journal -> unit</c>.
+            /// With <c>Then = null</c>: the whole plan, a <c>Journal -> 'T</c>, a StepCode or a byte array (a single
+            /// store whose operands are A and B). Otherwise the plan's first part, one of those of type unit.
             Run: obj
             /// null, or what follows <c>Run</c>: a <c>unit -> Durable&lt;'T&gt;</c> (the plan to run next) or a
             /// <c>unit -> 'T</c> (the value).
             Then: obj | null
+            /// The first operand of a single store (its offset).
+            A: int64
+            /// The second operand of a single store (a scalar's value, a fill's length, an array write's start and length).
+            B: int64
         }
 
     member internal Display: string

@@ -3,44 +3,124 @@ namespace Pmem.FSharp
 open System
 open System.Diagnostics
 open System.Runtime.CompilerServices
+open global.Pmem
 
-/// An 8-byte write held as data (Durable.writeInt64 and writeUInt64, 32 bytes, as a closure would be): runIn records
-/// it itself instead of calling a closure, an indirect call per write whose cost depends on the JIT having guessed its
-/// target (64 scattered writes without dynamic PGO: 3.7 µs instead of 4.2 µs, in cache).
+/// <summary>A single store held as data in a plan (Durable.Run), its operands in Durable.A and Durable.B.</summary>
+/// <remarks>
+/// Why: a closure per write cost an allocation (32 bytes) and an indirect call whose speed depends on the JIT having
+/// guessed its target; a plan of 64 scattered writes allocated 2 KiB. Held as data, building a write allocates
+/// nothing and recording it is a type test and a direct call. The instances are shared and immutable.
+/// </remarks>
 [<Sealed>]
-type internal Int64Write(offset: int64, value: int64) =
-    member _.Offset = offset
-    member _.Value = value
+type internal StepCode private (kind: CommitStepKind, operand: int) =
+    static let fills = Array.init 256 (fun value -> StepCode(CommitStepKind.Fill, value))
+
+    /// Scalar, Fill or Barrier.
+    member _.Kind = kind
+
+    /// A scalar's width in bytes (1, 2, 4 or 8), or the byte a fill stores.
+    member _.Operand = operand
+
+    /// A 1-byte scalar at A, value B.
+    static member val Scalar1 = StepCode(CommitStepKind.Scalar, 1)
+
+    /// A 4-byte scalar at A, value B.
+    static member val Scalar4 = StepCode(CommitStepKind.Scalar, 4)
+
+    /// An 8-byte scalar at A, value B.
+    static member val Scalar8 = StepCode(CommitStepKind.Scalar, 8)
+
+    /// An ordering point.
+    static member val Barrier = StepCode(CommitStepKind.Barrier, 0)
+
+    /// Nothing at all: the first part of Durable.unit and of delayed plans (Read is never recorded from a StepCode).
+    static member val Nothing = StepCode(CommitStepKind.Read, 0)
+
+    /// B copies of value at A.
+    static member Fill(value: byte) = fills[int value]
+
+/// <summary>Tells the two kinds of Then slot of a Durable&lt;'T&gt; apart: a plan (unit -> Durable&lt;'T&gt;) or the value (unit -> 'T).</summary>
+/// <remarks>
+/// Why: a type test against a generic function type walks the closure's base types through a runtime helper, once
+/// per write in a loop of writes. The Then slots of a program's plans are a few closure types, so the last one of
+/// each kind is remembered and compared first (races only lose the memory; a type's kind never changes).
+/// </remarks>
+[<AbstractClass; Sealed>]
+type internal ThenKind<'T> =
+    [<DefaultValue>]
+    static val mutable private plan: Type | null
+
+    [<DefaultValue>]
+    static val mutable private value: Type | null
+
+    /// Whether <paramref name="next"/> is a unit -> Durable&lt;'T&gt;.
+    static member IsPlan(next: obj) =
+        let kind = next.GetType()
+
+        if Type.op_Equality (kind, ThenKind<'T>.plan) then
+            true
+        elif Type.op_Equality (kind, ThenKind<'T>.value) then
+            false
+        else
+            let isPlan = next :? (unit -> Durable<'T>)
+
+            if isPlan then
+                ThenKind<'T>.plan <- kind
+            else
+                ThenKind<'T>.value <- kind
+
+            isPlan
 
 /// <summary>How a plan is held and run into a Journal (phase 1 of every executor: commit, atomic commit, render).</summary>
 /// <remarks>
-/// <c>{ Run = f; Then = null }</c>: <c>f journal</c> is the whole plan and its value (other writes and fills are such
-/// closures, of 32 to 40 bytes), or f is an Int64Write. <c>{ Run = first; Then = next }</c>, only for a plan whose
-/// first part is a Durable&lt;unit&gt;: first runs (a closure or an Int64Write), then either <c>next ()</c> is the plan
+/// <c>{ Run = f; Then = null }</c>: <c>f journal</c> is the whole plan and its value, or f is a single store held as
+/// data: a StepCode (scalars, fills, barriers) or a byte array (a write of <c>B &amp;&amp;&amp; 0xFFFFFFFF</c> bytes of
+/// it from <c>B &gt;&gt;&gt; 32</c>), at offset A. <c>{ Run = first; Then = next }</c>, only for a plan whose first
+/// part is a Durable&lt;unit&gt;: first runs (a closure or a single store), then either <c>next ()</c> is the plan
 /// to run on (Bind, Combine, Delay) or <c>next ()</c> is the value (map, BindReturn); next's type says which (a
 /// <c>unit -> Durable&lt;'T&gt;</c> is never a <c>unit -> 'T</c>).
 ///
 /// Why: for <c>durable { for k in … do do! Durable.writeInt64 … }</c> the compiler makes, per write, the write and
 /// <c>BindReturn(write, fun () -> ())</c>; a sequence of <c>do!</c> makes <c>Bind(write, fun () -> …)</c>. With a
 /// closure per composition each write cost two allocations; filling the free Then slot of a unit plan instead leaves
-/// one (the write itself), and Delay none. A chain of Then plans runs in a loop in runIn, not nested on the stack.
+/// none (the write is data), and Delay none. A chain of Then plans runs in a loop in runIn, not nested on the stack.
 /// </remarks>
 module internal PlanRun =
-    let general (run: Journal -> 'T) : Durable<'T> = { Run = run; Then = null }
+    let general (run: Journal -> 'T) : Durable<'T> = { Run = run; Then = null; A = 0L; B = 0L }
 
-    /// <c>first</c>, then <c>next</c> (a unit -> Durable&lt;'T&gt; or a unit -> 'T).
-    let chain (first: obj) (next: obj) : Durable<'T> = { Run = first; Then = next }
+    /// A single store held as data.
+    let store (code: obj) (a: int64) (b: int64) : Durable<unit> = { Run = code; Then = null; A = a; B = b }
+
+    /// <c>first</c> (the Run, A and B of a unit plan), then <c>next</c> (a unit -> Durable&lt;'T&gt; or a unit -> 'T).
+    let chain (first: inref<Durable<'U>>) (next: obj) : Durable<'T> =
+        { Run = first.Run; Then = next; A = first.A; B = first.B }
 
     /// Whether <paramref name="plan"/> is a unit plan with a free Then slot (Durable.unit, a write, a loop …).
-    let inline isOpenUnitPlan (plan: Durable<'T>) =
+    let inline isOpenUnitPlan (plan: inref<Durable<'T>>) =
         // Type.op_Equality on two typeof is folded by the JIT (F#'s = would call generic equality).
         Type.op_Equality (typeof<'T>, typeof<unit>) && isNull plan.Then
 
-    /// A plan that records nothing: the first part of Durable.unit and of delayed plans.
-    let nothing: Journal -> unit = fun _ -> ()
+    /// A plan that records nothing: Durable.unit, and the first part of delayed plans.
+    let nothing: Durable<unit> = store StepCode.Nothing 0L 0L
+
+    /// Records the single store <paramref name="run"/> holds as data; false when it is a closure.
+    let private tryRecord (journal: Journal) (run: obj) (a: int64) (b: int64) =
+        match run with
+        | :? StepCode as code ->
+            match code.Kind with
+            | CommitStepKind.Scalar -> journal.WriteScalar(a, code.Operand, b)
+            | CommitStepKind.Fill -> journal.Fill(a, b, byte code.Operand)
+            | CommitStepKind.Barrier -> journal.Barrier()
+            | _ -> ()
+
+            true
+        | :? (byte array) as bytes ->
+            journal.Write(a, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+            true
+        | _ -> false
 
     /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
-    let runIn (journal: Journal) (plan: Durable<'T>) : 'T =
+    let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
         let mutable current = plan
         let mutable value = Unchecked.defaultof<'T>
         let mutable running = true
@@ -48,35 +128,36 @@ module internal PlanRun =
         while running do
             match current.Then with
             | null ->
-                match current.Run with
-                | :? Int64Write as write ->
-                    // A Durable<unit>: value stays Unchecked.defaultof<unit>, which is ().
-                    journal.WriteScalar(write.Offset, 8, write.Value)
-                | run ->
-                    Debug.Assert((run :? (Journal -> 'T)), "a whole plan")
-                    value <- (Unsafe.As<Journal -> 'T> run) journal
+                // A single store is a Durable<unit>: value stays Unchecked.defaultof<unit>, which is ().
+                if not (tryRecord journal current.Run current.A current.B) then
+                    Debug.Assert((current.Run :? (Journal -> 'T)), "a whole plan")
+                    value <- (Unsafe.As<Journal -> 'T> current.Run) journal
 
                 running <- false
             | next ->
-                match current.Run with
-                | :? Int64Write as write -> journal.WriteScalar(write.Offset, 8, write.Value)
-                | first ->
-                    Debug.Assert((first :? (Journal -> unit)), "a unit plan first")
-                    (Unsafe.As<Journal -> unit> first) journal
+                if not (tryRecord journal current.Run current.A current.B) then
+                    Debug.Assert((current.Run :? (Journal -> unit)), "a unit plan first")
+                    (Unsafe.As<Journal -> unit> current.Run) journal
 
-                match next with
-                | :? (unit -> Durable<'T>) as plan -> current <- plan ()
-                | _ ->
+                if ThenKind<'T>.IsPlan next then
+                    current <- (Unsafe.As<unit -> Durable<'T>> next) ()
+                else
                     Debug.Assert((next :? (unit -> 'T)), "the value next")
                     value <- (Unsafe.As<unit -> 'T> next) ()
                     running <- false
 
         value
 
+    /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
+    let runIn (journal: Journal) (plan: Durable<'T>) : 'T = runInRef journal &plan
+
     /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped. The plan's own
     /// exceptions propagate.
-    let evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> =
+    let evaluateRef (journal: Journal) (plan: inref<Durable<'T>>) : Result<'T, PmemError> =
         try
-            Ok(runIn journal plan)
+            Ok(runInRef journal &plan)
         with :? PlanAbortedException as e ->
             Error e.Error
+
+    /// As evaluateRef, for a plan passed by value.
+    let evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> = evaluateRef journal &plan

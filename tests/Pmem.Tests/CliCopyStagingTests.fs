@@ -29,9 +29,20 @@ let private leftOver (dir: TempDir) (sources: string list) =
 let private temporaryOf (dir: TempDir) =
     Directory.GetFiles(dir.Path, ".dst.pmem-copy-*") |> Array.tryHead
 
+/// Whether this process ignores <paramref name="number"/> (SigIgn in /proc/self/status): a process started in the
+/// background by a non-interactive shell ignores SIGINT, and so does every child it starts, as POSIX has it.
+let private ignoresSignal (number: int) =
+    File.ReadAllLines "/proc/self/status"
+    |> Array.tryFind (fun line -> line.StartsWith "SigIgn:")
+    |> Option.map (fun line -> (Convert.ToUInt64(line.Substring(7).Trim(), 16) >>> (number - 1)) &&& 1UL = 1UL)
+    |> Option.defaultValue false
+
 /// Starts `pmem copy big dst` on a 4 GiB sparse source, waits until the copy is writing its temporary file, sends
 /// the signal, and returns the exit code and standard error.
 let private interruptedCopy (signal: string) =
+    if signal = "INT" && ignoresSignal 2 then
+        skip "this test process ignores SIGINT (started in the background), so the pmem copy it starts would too"
+
     use dir = diskDir ()
     sparseSource (dir.File "big") (4L * 1024L * 1024L * 1024L)
     let psi = ProcessStartInfo("dotnet")

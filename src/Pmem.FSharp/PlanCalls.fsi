@@ -1,0 +1,30 @@
+namespace Pmem.FSharp
+
+open System.ComponentModel
+open global.Pmem
+
+/// <summary>
+/// What the <c>durable { }</c> builder's members and the Durable module's inline functions call once inlined into
+/// the caller's code. Not for direct use: call the Durable module and the builder.
+/// </summary>
+/// <remarks>
+/// Each member takes the plan by reference. A plan is a 32-byte struct, and F# turns a call in tail position into a
+/// .tail call, which the runtime makes through a slow helper when an argument is that large; F# never emits .tail
+/// for a call with a byref argument, so code inlined from Pmem.FSharp calls these at full speed.
+/// </remarks>
+[<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
+[<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",
+                  3501,
+                  IsHidden = true)>]
+type PlanCalls =
+    /// Durable.map.
+    static member Map: plan: inref<Durable<'T>> * mapping: ('T -> 'U) -> Durable<'U>
+
+    /// Durable.bind.
+    static member Bind: plan: inref<Durable<'T>> * binder: ('T -> Durable<'U>) -> Durable<'U>
+
+    /// The builder's Combine.
+    static member Combine: first: inref<Durable<unit>> * second: (unit -> Durable<'T>) -> Durable<'T>
+
+    /// Durable.commitWith.
+    static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>
