@@ -4,29 +4,80 @@ namespace Pmem.FSharp
 
 open System
 
+// The members other than Run and Delay run while the plan runs (a durable { } body is the generator Run wraps), so
+// they record into the plan's journal at once: inline, with the continuation inlined, a block compiles to straight
+// code calling the journal, with no closure per step (PlanCalls.Current says which journal).
 [<Sealed>]
 type DurableBuilder() =
-    member _.Return(value: 'T) = Durable.result value
+    member inline _.Return(value: 'T) = PlanCalls.Value value
+
     member inline _.ReturnFrom(plan: Durable<'T>) = plan
-    member inline _.Bind(plan: Durable<'T>, binder: 'T -> Durable<'U>) =
-        let mutable plan = plan
-        PlanCalls.Bind(&plan, binder)
 
-    member inline _.BindReturn(plan: Durable<'T>, mapping: 'T -> 'U) =
+    member inline _.Bind(plan: Durable<'T>, [<InlineIfLambda>] binder: 'T -> Durable<'U>) : Durable<'U> =
+        let journal = PlanCalls.Current()
         let mutable plan = plan
-        PlanCalls.Map(&plan, mapping)
+        binder (PlanCalls.RunNow(journal, &plan))
 
-    member _.Zero() = Durable.unit
-    member inline _.Combine(first: Durable<unit>, second: unit -> Durable<'T>) =
+    member inline _.BindReturn(plan: Durable<'T>, [<InlineIfLambda>] mapping: 'T -> 'U) : Durable<'U> =
+        let journal = PlanCalls.Current()
+        let mutable plan = plan
+        PlanCalls.Value(mapping (PlanCalls.RunNow(journal, &plan)))
+
+    member inline _.Zero() = Durable.unit
+
+    member inline _.Combine(first: Durable<unit>, [<InlineIfLambda>] second: unit -> Durable<'T>) : Durable<'T> =
+        let journal = PlanCalls.Current()
         let mutable first = first
-        PlanCalls.Combine(&first, second)
+        PlanCalls.RunNow(journal, &first)
+        second ()
 
-    member _.Delay(generator: unit -> Durable<'T>) = generator
+    member inline _.Delay([<InlineIfLambda>] generator: unit -> Durable<'T>) = generator
+
     member _.Run(generator: unit -> Durable<'T>) = Durable.delay generator
-    member _.For(items: 'T seq, body: 'T -> Durable<unit>) = Durable.iter body items
-    member _.While(guard: unit -> bool, body: unit -> Durable<unit>) = Durable.whileDo guard body
-    member _.TryFinally(body: unit -> Durable<'T>, compensation: unit -> unit) = Durable.tryFinally compensation body
-    member _.Using(resource: 'R :> IDisposable, binder: 'R -> Durable<'T>) = Durable.using binder resource
+
+    member inline _.For(items: 'T seq, [<InlineIfLambda>] body: 'T -> Durable<unit>) : Durable<unit> =
+        let journal = PlanCalls.Current()
+
+        for item in items do
+            let mutable plan = body item
+            PlanCalls.RunNow(journal, &plan)
+
+        Durable.unit
+
+    member inline _.While([<InlineIfLambda>] guard: unit -> bool, [<InlineIfLambda>] body: unit -> Durable<unit>) : Durable<unit> =
+        let journal = PlanCalls.Current()
+
+        while guard () do
+            let mutable plan = body ()
+            PlanCalls.RunNow(journal, &plan)
+
+        Durable.unit
+
+    member inline _.TryFinally([<InlineIfLambda>] body: unit -> Durable<'T>, [<InlineIfLambda>] compensation: unit -> unit) : Durable<'T> =
+        let journal = PlanCalls.Current()
+
+        let value =
+            try
+                let mutable plan = body ()
+                PlanCalls.RunNow(journal, &plan)
+            finally
+                compensation ()
+
+        PlanCalls.Value value
+
+    member inline _.Using(resource: 'R :> IDisposable, [<InlineIfLambda>] binder: 'R -> Durable<'T>) : Durable<'T> =
+        let journal = PlanCalls.Current()
+
+        let value =
+            try
+                let mutable plan = binder resource
+                PlanCalls.RunNow(journal, &plan)
+            finally
+                match box resource with
+                | null -> ()
+                | _ -> resource.Dispose()
+
+        PlanCalls.Value value
 
 [<AutoOpen>]
 module DurableBuilderInstance =

@@ -1,5 +1,6 @@
 namespace Pmem.FSharp
 
+open System
 open System.ComponentModel
 open global.Pmem
 
@@ -25,6 +26,15 @@ type PlanCalls =
 
     /// The builder's Combine.
     static member Combine: first: inref<Durable<unit>> * second: (unit -> Durable<'T>) -> Durable<'T>
+
+    /// The journal of the plan running on this thread (as an object); InvalidOperationException outside one.
+    static member Current: unit -> obj
+
+    /// Runs <paramref name="plan"/> into <paramref name="journal"/> (from Current) now and returns its value.
+    static member RunNow: journal: obj * plan: inref<Durable<'T>> -> 'T
+
+    /// A plan that records nothing and returns <paramref name="value"/> (no allocation when 'T is unit).
+    static member Value: value: 'T -> Durable<'T>
 
     /// Durable.commitWith.
     static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>

@@ -71,6 +71,21 @@ type internal ThenKind<'T> =
 
             isPlan
 
+/// <summary>The journal the plan running on this thread records into (null: none), set by PlanRun.evaluate.</summary>
+/// <remarks>
+/// The durable builder's members run only while a plan runs (a <c>durable { }</c> body is a generator the plan calls),
+/// so they record into this journal at once instead of building a plan of closures (PlanCalls, DurableBuilder).
+/// </remarks>
+[<AbstractClass; Sealed>]
+type internal Ambient =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private journal: Journal | null
+
+    /// The journal of the plan running on this thread, or null.
+    static member Journal
+        with get () = Ambient.journal
+        and set (value: Journal | null) = Ambient.journal <- value
+
 /// <summary>How a plan is held and run into a Journal (phase 1 of every executor: commit, atomic commit, render).</summary>
 /// <remarks>
 /// <c>{ Run = f; Then = null }</c>: <c>f journal</c> is the whole plan and its value, or f is a single store held as
@@ -104,6 +119,7 @@ module internal PlanRun =
     let nothing: Durable<unit> = store StepCode.Nothing 0L 0L
 
     /// Records the single store <paramref name="run"/> holds as data; false when it is a closure.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private tryRecord (journal: Journal) (run: obj) (a: int64) (b: int64) =
         match run with
         | :? StepCode as code ->
@@ -154,10 +170,16 @@ module internal PlanRun =
     /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped. The plan's own
     /// exceptions propagate.
     let evaluateRef (journal: Journal) (plan: inref<Durable<'T>>) : Result<'T, PmemError> =
+        let outer = Ambient.Journal
+        Ambient.Journal <- journal
+
         try
-            Ok(runInRef journal &plan)
-        with :? PlanAbortedException as e ->
-            Error e.Error
+            try
+                Ok(runInRef journal &plan)
+            with :? PlanAbortedException as e ->
+                Error e.Error
+        finally
+            Ambient.Journal <- outer
 
     /// As evaluateRef, for a plan passed by value.
     let evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> = evaluateRef journal &plan

@@ -191,6 +191,23 @@ let tests =
                   Durable.commit mapping (plan (Choice2Of2 [| 4uy |])) =! Ok()
                   Pmem.read 0L 9L mapping =! Array.append (BitConverter.GetBytes 3L) [| 4uy |])
 
+          testCase "members other than Run and Delay run only while a plan runs: outside one they say so"
+          <| fun () ->
+              let outside name (call: unit -> unit) =
+                  let error = Expect.throwsC (fun () -> call ()) id
+                  Expect.isTrue (error :? InvalidOperationException) $"{name}: InvalidOperationException, not {error.GetType().Name}"
+                  Expect.stringContains error.Message "Durable module" $"{name}: the message points to the Durable module"
+
+              outside "Bind" (fun () -> durable.Bind(Durable.writeInt64 0L 1L, fun () -> Durable.unit) |> ignore)
+              outside "Combine" (fun () -> durable.Combine(Durable.unit, fun () -> Durable.unit) |> ignore)
+              outside "For" (fun () -> durable.For([ 1; 2 ], fun _ -> Durable.unit) |> ignore)
+
+              // The same composition through the Durable module works anywhere, and so does a whole block.
+              withMapping (fun mapping ->
+                  let composed = Durable.writeInt64 0L 1L |> Durable.bind (fun () -> Durable.writeInt64 8L 2L)
+                  Durable.commit mapping (durable { return! composed }) =! Ok()
+                  int64At 8L mapping =! 2L)
+
           testCase "module composition: map, bind, ignore, iter, sequence, delay"
           <| fun () ->
               withMapping (fun mapping ->

@@ -64,6 +64,20 @@ let private eventGroups (events: TargetEvent list) =
 
     go events [] []
 
+/// Memory that no array backs (a MemoryManager over native memory), for the journal's non-array write path.
+type private NativeBytes(contents: byte array) =
+    inherit System.Buffers.MemoryManager<byte>()
+    let pointer = System.Runtime.InteropServices.NativeMemory.Alloc(unativeint contents.Length)
+
+    do contents.AsSpan().CopyTo(System.Span<byte>(pointer, contents.Length))
+
+    override _.GetSpan() = System.Span<byte>(pointer, contents.Length)
+    override _.Pin(_) = new System.Buffers.MemoryHandle(pointer)
+    override _.Unpin() = ()
+
+    override _.Dispose(_) =
+        System.Runtime.InteropServices.NativeMemory.Free pointer
+
 let private pmemTests =
     testSequenced
     <| testList
@@ -332,6 +346,24 @@ let private errorTests =
                       Durable.commit outer plan =! Ok(Ok())
                       Pmem.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
                       Pmem.read 8L 8L inner =! BitConverter.GetBytes 2L))
+
+          testCase "writeMemory stores exactly its slice: of an array, and of memory no array backs"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let bytes = Array.init 16 (fun i -> byte (i + 1))
+                  use native = new NativeBytes([| 0xAAuy; 0xBBuy; 0xCCuy |])
+
+                  let plan =
+                      durable {
+                          do! Durable.writeMemory 0L (ReadOnlyMemory(bytes, 3, 5))
+                          do! Durable.writeMemory 8L (Memory.op_Implicit native.Memory: ReadOnlyMemory<byte>)
+                          do! Durable.writeMemory 11L (ReadOnlyMemory(bytes, 16, 0))
+                      }
+
+                  Durable.commit mapping plan =! Ok()
+                  Pmem.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
 
           testCase "write keeps a reference to the array; writeSpan copies it when the plan is built"
           <| fun () ->
