@@ -29,9 +29,7 @@ module Durable =
         let mutable plan = plan
         PlanCalls.Bind(&plan, binder)
 
-    let delay (generator: unit -> Durable<'T>) : Durable<'T> =
-        let start = unit
-        PlanRun.chain &start generator
+    let delay (generator: unit -> Durable<'T>) : Durable<'T> = PlanRun.delayed generator
 
     let inline ignore (plan: Durable<'T>) = map ignore<'T> plan
 

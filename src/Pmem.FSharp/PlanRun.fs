@@ -33,8 +33,12 @@ type internal StepCode private (kind: CommitStepKind, operand: int) =
     /// An ordering point.
     static member val Barrier = StepCode(CommitStepKind.Barrier, 0)
 
-    /// Nothing at all: the first part of Durable.unit and of delayed plans (Read is never recorded from a StepCode).
+    /// Nothing at all: Durable.unit and what the builder's members leave (Read is never recorded from a StepCode).
     static member val Nothing = StepCode(CommitStepKind.Read, 0)
+
+    /// Nothing, then the plan Then makes: a delayed plan (Durable.delay, a durable { } block), told apart without
+    /// testing Then's type.
+    static member val Delayed = StepCode(CommitStepKind.Read, 1)
 
     /// B copies of value at A.
     static member Fill(value: byte) = fills[int value]
@@ -115,8 +119,12 @@ module internal PlanRun =
         // Type.op_Equality on two typeof is folded by the JIT (F#'s = would call generic equality).
         Type.op_Equality (typeof<'T>, typeof<unit>) && isNull plan.Then
 
-    /// A plan that records nothing: Durable.unit, and the first part of delayed plans.
+    /// A plan that records nothing: Durable.unit.
     let nothing: Durable<unit> = store StepCode.Nothing 0L 0L
+
+    /// A plan that calls <paramref name="generator"/> each time it runs and runs the plan it returns.
+    let delayed (generator: unit -> Durable<'T>) : Durable<'T> =
+        { Run = StepCode.Delayed; Then = generator; A = 0L; B = 0L }
 
     /// Records the single store <paramref name="run"/> holds as data; false when it is a closure.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
@@ -155,7 +163,7 @@ module internal PlanRun =
                     Debug.Assert((current.Run :? (Journal -> unit)), "a unit plan first")
                     (Unsafe.As<Journal -> unit> current.Run) journal
 
-                if ThenKind<'T>.IsPlan next then
+                if Object.ReferenceEquals(current.Run, StepCode.Delayed) || ThenKind<'T>.IsPlan next then
                     current <- (Unsafe.As<unit -> Durable<'T>> next) ()
                 else
                     Debug.Assert((next :? (unit -> 'T)), "the value next")
