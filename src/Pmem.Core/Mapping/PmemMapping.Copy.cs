@@ -17,12 +17,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Copy(long destOffset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(destOffset, source.Length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(destOffset, source.Length);
             fixed (byte* s = source)
             {
@@ -45,6 +47,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Move(long destOffset, long srcOffset, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
@@ -52,6 +55,7 @@ public sealed unsafe partial class PmemMapping
         byte* p = Enter(destOffset, length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(destOffset, length);
             CopyCore(p, p - destOffset + srcOffset, (nuint)length, flags);
         }
@@ -71,12 +75,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Fill(long offset, byte value, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(offset, length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(offset, length);
             if (IsPmem)
             {
