@@ -175,6 +175,10 @@ let private storeIntoReadOnly (path: string) =
     | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
     | other -> problems.Add $"Pmem.tryCopy: {other}"
 
+    match Durable.commitAtomic mapping (Durable.writeInt64 0L 42L) with
+    | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
+    | other -> problems.Add(sprintf "Durable.commitAtomic: %A" other)
+
     match Durable.commit mapping (Durable.readInt64 8L) with
     | Ok value when value = BitConverter.ToInt64(fileBytes path 4104L 8, 0) -> ()
     | other -> problems.Add $"a reading plan: {other}"

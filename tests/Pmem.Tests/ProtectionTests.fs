@@ -78,7 +78,12 @@ let private readOnlyTests =
           testCase "every store into a read-only mapping is ReadOnlyMapping (in a child process): nothing stored, it survives" (fun () ->
               use dir = diskDir ()
               let path = dir.File "f"
-              pattern path (4L * page) |> ignore
+              pattern path (256L * page) |> ignore
+              // Zeros where Durable.commitAtomic keeps its log (the end), so that it gets as far as its first store.
+              do
+                  use file = new FileStream(path, FileMode.Open)
+                  file.Seek(-65536L, SeekOrigin.End) |> ignore
+                  file.Write(Array.zeroCreate<byte> 65536)
               let before = fileState path
               LifetimeTests.runChild [] [ "read-only-stores"; path ] =! "ok"
               fileState path =! before)

@@ -8,7 +8,8 @@ public sealed unsafe partial class PmemMapping
     /// <remarks>
     /// On pmem this is <see cref="PersistentMemory.Memcpy"/>: durable on return with no flags, after <see cref="Drain"/>
     /// with <see cref="PmemCopyFlags.NoDrain"/>, not at all with <see cref="PmemCopyFlags.NoFlush"/>. On other
-    /// mappings the bytes are copied and msync'd (durable on return) unless <see cref="PmemCopyFlags.NoFlush"/>.
+    /// mappings the bytes are copied and msync'd (durable on return) unless <see cref="PmemCopyFlags.NoFlush"/>. On a
+    /// <see cref="PmemSharing.Private"/> or anonymous mapping the bytes are only copied: nothing can become durable there.
     /// </remarks>
     /// <param name="destOffset">Where in the mapping the bytes go.</param>
     /// <param name="source">The bytes; may lie inside this mapping.</param>
@@ -91,7 +92,7 @@ public sealed unsafe partial class PmemMapping
             else
             {
                 PersistentCopy.Memset(PersistenceConfig.Current, p, value, (nuint)length, flags | PmemCopyFlags.NoFlush);
-                MsyncUnlessNoFlush(p, (nuint)length, flags);
+                MsyncUnlessNoFlush(p, (nuint)length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
             }
         }
         finally
@@ -109,7 +110,7 @@ public sealed unsafe partial class PmemMapping
         else
         {
             PersistentCopy.Memmove(PersistenceConfig.Current, dest, src, length, flags | PmemCopyFlags.NoFlush);
-            MsyncUnlessNoFlush(dest, length, flags);
+            MsyncUnlessNoFlush(dest, length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
         }
     }
 

@@ -50,7 +50,7 @@ internal static class SourceMapper
                 return Refuse(PmemMapError.DeviceDaxPrivate, Interop.Errno.EINVAL, "device DAX does not support mapping with MAP_PRIVATE (PmemSharing.Private); map it shared.", path);
             }
 
-            if (CheckLength(config, d, path) is { } badLength)
+            if (CheckLength(config, d, path, source.Kind == PmemSourceKind.Anonymous) is { } badLength)
             {
                 return badLength;
             }
@@ -259,11 +259,17 @@ internal static class SourceMapper
             : null;
 
     /// <summary>pmem2's <c>pmem2_config_validate_length</c>, plus a range that would be empty.</summary>
-    private static PmemException? CheckLength(PmemMapConfig config, in Described d, string? path)
+    private static PmemException? CheckLength(PmemMapConfig config, in Described d, string? path, bool anonymous)
     {
         if (d.Size == 0)
         {
-            return Refuse(PmemMapError.SourceEmpty, Interop.Errno.EINVAL, "The source is empty (0 bytes): there is nothing to map.", path);
+            return Refuse(
+                PmemMapError.SourceEmpty,
+                Interop.Errno.EINVAL,
+                anonymous
+                    ? "The anonymous source is empty (0 bytes): there is nothing to map; give it a positive size."
+                    : "The source is empty (0 bytes): there is nothing to map. Give the file a length first (PmemFileFlags.Create).",
+                path);
         }
 
         if (config.Length % d.Alignment != 0)
