@@ -86,6 +86,20 @@ let private granularity =
               use m = PmemSource.FromPath(path).Map()
               m.Granularity =! PmemGranularity.Page)
 
+          testCase "PMEM2_FORCE_GRANULARITY=CACHE_LINE on an eADR platform: CacheLine, and cache lines are flushed" (fun () ->
+              use dir = diskDir ()
+              use eadr = FakeSysfs.ndRegions [ "region0", Some "cpu_cache\n" ]
+              let path = dir.File "f"
+              pattern path page |> ignore
+              let options = PmemOptions(ForceGranularity = Nullable PmemGranularity.CacheLine, SysfsRoot = eadr.Root)
+              (PersistenceConfig.Create options).AutoFlush =! 1
+              (PersistenceConfig.Create options).FlushesCaches =! (PersistenceConfig.Create options).HasCpuFlush
+              use _ = withOptions options
+              use m = PmemSource.FromPath(path).Map()
+              m.Granularity =! PmemGranularity.CacheLine
+              if PmemCapabilities.Current.FlushesCaches then
+                  Expect.stringContains PmemCapabilities.Current.FlushesCachesReason "PMEM2_FORCE_GRANULARITY" "says why it flushes")
+
           testCase "F#: requireGranularity CacheLine on the msync path is Error Map GranularityNotSupported" (fun () ->
               use dir = diskDir ()
               let path = dir.File "f"
