@@ -8,6 +8,8 @@ open System
 open System.IO
 open Expecto
 open Microsoft.Win32.SafeHandles
+open Hedgehog
+open Hedgehog.FSharp
 open Pmem
 open Pmem.Tests.TestDsl
 
@@ -105,6 +107,49 @@ let private ranges =
               let source = PmemSource.FromPath path
               refused PmemMapError.OffsetOutOfRange (fun () -> source.Map(config -page 0L) |> ignore) |> ignore
               refused PmemMapError.MapRange (fun () -> source.Map(config 0L -page) |> ignore) |> ignore) ]
+
+/// pmem2's rules for a file of <paramref name="size"/> bytes: the mapped length, or the refusal.
+let private expected (size: int64) (offset: int64) (length: int64) =
+    if offset < 0L then Error PmemMapError.OffsetOutOfRange
+    elif length < 0L then Error PmemMapError.MapRange
+    elif offset % page <> 0L then Error PmemMapError.OffsetUnaligned
+    elif length % page <> 0L then Error PmemMapError.LengthUnaligned
+    elif offset >= size || offset + length > size then Error PmemMapError.MapRange
+    else Ok(if length = 0L then size - offset else length)
+
+/// Offsets and lengths near the file's size: mostly page multiples, sometimes anything (negative included).
+let private near (size: int64) =
+    Gen.frequency
+        [ 5, Gen.int64 (Range.constant 0L (size / page + 2L)) |> Gen.map ((*) page)
+          1, Gen.constant 0L
+          2, Gen.int64 (Range.constant -page (size + 2L * page)) ]
+
+let private rangeProperty =
+    testPropertyN "any offset and length: maps exactly when pmem2's rules allow, the file's bytes there; else the rule's error" 80
+    <| property {
+        let! pages = Gen.int64 (Range.constant 1L 12L)
+        let! tail = Gen.int64 (Range.constant 0L (page - 1L))
+        let size = pages * page + tail
+        let! offset = near size
+        let! length = near size
+        use dir = diskDir ()
+        let path = dir.File "f"
+        let bytes = pattern path size
+        let before = fileState path
+        let source = PmemSource.FromPath path
+
+        match expected size offset length, source.TryMap(config offset length) with
+        | Ok mapped, (true, m, _) ->
+            use m = nonNull m
+            m.Length =! mapped
+            readAll m =! bytes[int offset .. int (offset + mapped) - 1]
+        | Error error, (false, _, (:? PmemMapException as e)) -> Expect.equal e.Error error e.Message
+        | want, (_, m, e) ->
+            if not (isNull m) then (nonNull m).Dispose()
+            failtestf "size %d, offset %d, length %d: expected %A, got %A" size offset length want (if isNull e then "a mapping" else e.Message)
+
+        fileState path =! before
+    }
 
 let private sources =
     testList
@@ -224,4 +269,4 @@ let private sources =
                   source.Map(PmemMapConfig(RequiredGranularity = Nullable(enum<PmemGranularity> 9))) |> ignore)
               |> ignore) ]
 
-let tests = testList "PmemSource" [ ranges; sources ]
+let tests = testList "PmemSource" [ ranges; rangeProperty; sources ]
