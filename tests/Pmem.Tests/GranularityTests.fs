@@ -125,7 +125,13 @@ let private deviceDax =
               source.GetSize() =! (64L <<< 20)
               refused PmemMapError.OffsetUnaligned (fun () -> source.Map(PmemMapConfig(Offset = page)) |> ignore) |> ignore
               refused PmemMapError.LengthUnaligned (fun () -> source.Map(PmemMapConfig(Length = page)) |> ignore) |> ignore
-              refused PmemMapError.MapRange (fun () -> source.Map(PmemMapConfig(Offset = (64L <<< 20))) |> ignore) |> ignore)
+              refused PmemMapError.MapRange (fun () -> source.Map(PmemMapConfig(Offset = (64L <<< 20))) |> ignore) |> ignore
+              // The same through an open handle (pmem2_source_from_fd of a device-DAX device).
+              use handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite)
+              let viaHandle = PmemSource.FromHandle handle
+              viaHandle.GetAlignment() =! (2L <<< 20)
+              viaHandle.GetSize() =! (64L <<< 20)
+              refused PmemMapError.OffsetUnaligned (fun () -> viaHandle.Map(PmemMapConfig(Offset = page)) |> ignore) |> ignore)
 
           testCase "device DAX cannot be mapped private (DeviceDaxPrivate)" (fun () ->
               use t = FakeSysfs.deviceDax 1 3 (Some(64L <<< 20)) 0
