@@ -133,6 +133,15 @@ let private deviceDax =
               viaHandle.GetSize() =! (64L <<< 20)
               refused PmemMapError.OffsetUnaligned (fun () -> viaHandle.Map(PmemMapConfig(Offset = page)) |> ignore) |> ignore)
 
+          testCase "an alignment in sysfs that is not a power of two is InvalidAlignment (pmem2_source_alignment's check)" (fun () ->
+              use t = FakeSysfs.deviceDax 1 3 (Some(64L <<< 20)) 0
+              t.File("devices/platform/e820_pmem/ndbus0/region0/dax0.0/dax0.0/align", "3145728\n") |> ignore
+              use _ = withOptions (PmemOptions(SysfsRoot = t.Root))
+              let source = PmemSource.FromPath "/dev/null"
+              let e = refused PmemMapError.InvalidAlignment (fun () -> source.Map() |> ignore)
+              Expect.stringContains e.Message "3145728" "names the value"
+              refused PmemMapError.InvalidAlignment (fun () -> source.GetAlignment() |> ignore) |> ignore)
+
           testCase "device DAX cannot be mapped private (DeviceDaxPrivate)" (fun () ->
               use t = FakeSysfs.deviceDax 1 3 (Some(64L <<< 20)) 0
               use _ = withOptions (PmemOptions(SysfsRoot = t.Root))

@@ -42,6 +42,9 @@ public enum PmemMapError
     /// <summary><c>PMEM2_E_INVALID_SHARING_VALUE</c>: not a defined <see cref="PmemSharing"/>.</summary>
     InvalidSharing,
 
+    /// <summary><c>PMEM2_E_INVALID_ALIGNMENT_VALUE</c>: the device-DAX alignment sysfs reports is not a power of two.</summary>
+    InvalidAlignment,
+
     /// <summary>
     /// Not in pmem2 (where such a store raises SIGSEGV): a store through Pmem's API (Copy, Move, Fill, Lease,
     /// GetSpan, a commit) into a <see cref="PmemProtection.Read"/> mapping. Nothing was stored.

@@ -199,9 +199,15 @@ internal static class SourceMapper
             uint minor = Interop.Libc.Minor(st.st_rdev);
             if (DeviceDax.IsDeviceDax(sysfs, major, minor))
             {
-                return DeviceDax.Describe(sysfs, major, minor) is { } dax
-                    ? partial with { Size = dax.Size, Alignment = dax.Alignment, DeviceDax = dax }
-                    : partial with { Error = Refuse(PmemMapError.InvalidFileType, Interop.Errno.EINVAL, $"Unable to read the size of device DAX {major}:{minor} from /sys/dev/char/{major}:{minor}/size.", path) };
+                if (DeviceDax.Describe(sysfs, major, minor) is not { } dax)
+                {
+                    return partial with { Error = Refuse(PmemMapError.InvalidFileType, Interop.Errno.EINVAL, $"Unable to read the size of device DAX {major}:{minor} from /sys/dev/char/{major}:{minor}/size.", path) };
+                }
+
+                // pmem2_source_alignment: offsets, lengths and the mapping address are aligned with masks, so it must be a power of two.
+                return (dax.Alignment & (dax.Alignment - 1)) != 0
+                    ? partial with { Error = Refuse(PmemMapError.InvalidAlignment, Interop.Errno.EINVAL, $"Device DAX {major}:{minor} reports an alignment of {dax.Alignment} bytes in sysfs, which is not a power of two.", path) }
+                    : partial with { Size = dax.Size, Alignment = dax.Alignment, DeviceDax = dax };
             }
         }
 
