@@ -68,7 +68,9 @@ let ofError (error: PmemError) =
     | PmemError.NotFound _ -> NotFound
     | PmemError.AlreadyExists _ -> AlreadyExists
     | PmemError.NoSpace _ -> NoSpace
-    | PmemError.PermissionDenied _ -> PermissionDenied
+    | PmemError.PermissionDenied _
+    | PmemError.Map (Pmem.PmemMapError.NoAccess, _) -> PermissionDenied
+    | PmemError.Map _
     | PmemError.InvalidArgument _
     | PmemError.Io _
     | PmemError.Disposed

@@ -85,8 +85,9 @@ public sealed record PmemCapabilities(
             (false, _, _, _) => "no CPU flush instruction is usable; msync makes ranges durable",
             (_, true, _, _) => "PMEM_NO_FLUSH=1: flushes are skipped (deep flushes still flush)",
             (_, false, _, _) => "PMEM_NO_FLUSH=0: flushes are issued even if eADR is present",
-            (_, null, true, _) => "eADR: the platform flushes CPU caches on power failure",
             (_, null, _, PmemGranularity.Byte) => "PMEM2_FORCE_GRANULARITY=BYTE: treated as eADR",
+            (_, null, true, PmemGranularity forcedGranularity) => $"PMEM2_FORCE_GRANULARITY={forcedGranularity}: cache lines are flushed although the platform has eADR",
+            (_, null, true, _) => "eADR: the platform flushes CPU caches on power failure",
             _ => "no eADR: cache lines must be flushed to reach persistence",
         };
 

@@ -137,7 +137,7 @@ public sealed partial record PmemOptions
             };
             options = options with { ForceGranularity = value };
             Note("PMEM2_FORCE_GRANULARITY", granularity, value is { } g
-                ? $"every mapping is treated as {g} granularity"
+                ? $"shared file mappings get {g} granularity (private and anonymous ones stay Byte)"
                 : "ignored, expected BYTE, CACHE_LINE, CACHELINE or PAGE");
         }
 

@@ -12,8 +12,48 @@ module Pmem =
         && not (options.Flags.HasFlag PmemFileFlags.TempFile)
         && not (options.Flags.HasFlag PmemFileFlags.Exclusive)
 
+    /// Why options cannot be mapped through a source, or None.
+    let private sourceProblem (options: MapOptions) =
+        if options.Flags <> PmemFileFlags.None then
+            Some(
+                $"PmemFileFlags {options.Flags} cannot be combined with a source, an offset, readOnly, privateCopy or "
+                + "requireGranularity: these map an existing file and never create or resize it; create it first "
+                + "(MapOptions.openOrCreate), then map it."
+            )
+        else
+            None
+
+    let private pathAndSource =
+        "The options carry a source (MapOptions.ofHandle, anonymous, ofSource) and a path was given too; map the source with Pmem.map, or drop it to map the path."
+
+    let private mapSource (source: PmemSource) (options: MapOptions) =
+        try
+            match source.TryMap(MapOptions.toConfig options) with
+            | true, mapping, _ -> Ok(nonNull mapping)
+            | false, _, error -> Error(PmemError.ofException (nonNull error))
+        with :? ObjectDisposedException as e ->
+            Error(PmemError.Map(PmemMapError.InvalidFileHandle, $"The file handle was closed before mapping: {e.Message}"))
+
+    let tryMap (options: MapOptions) =
+        match options.Source, sourceProblem options with
+        | None, _ ->
+            Error(PmemError.InvalidArgument "Pmem.tryMap needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Pmem.tryMapFile.")
+        | Some _, Some problem -> Error(PmemError.InvalidArgument problem)
+        | Some source, None -> mapSource source options
+
+    let map (options: MapOptions) =
+        match options.Source, sourceProblem options with
+        | None, _ -> invalidArg (nameof options) "Pmem.map needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Pmem.mapFile."
+        | Some _, Some problem -> invalidArg (nameof options) problem
+        | Some source, None -> source.Map(MapOptions.toConfig options)
+
     let tryMapFile (options: MapOptions) (path: string) =
-        if keepsExisting options then
+        if options.UsesSource then
+            match sourceProblem options, options.Source with
+            | Some problem, _ -> Error(PmemError.InvalidArgument problem)
+            | None, Some _ -> Error(PmemError.InvalidArgument pathAndSource)
+            | None, None -> mapSource (PmemSource.FromPath path) options
+        elif keepsExisting options then
             OpenOrCreate.map options path |> Result.mapError PmemError.ofException
         else
             match PmemFile.TryMap(path, options.Length, options.Flags, options.Mode) with
@@ -21,7 +61,12 @@ module Pmem =
             | false, _, error -> Error(PmemError.ofException (nonNull error))
 
     let mapFile (options: MapOptions) (path: string) =
-        if keepsExisting options then
+        if options.UsesSource then
+            match sourceProblem options, options.Source with
+            | Some problem, _ -> invalidArg (nameof options) problem
+            | None, Some _ -> invalidArg (nameof options) pathAndSource
+            | None, None -> PmemSource.FromPath(path).Map(MapOptions.toConfig options)
+        elif keepsExisting options then
             match OpenOrCreate.map options path with
             | Ok mapping -> mapping
             | Error e -> raise e

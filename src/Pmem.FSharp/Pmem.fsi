@@ -20,7 +20,26 @@ module Pmem =
     val tryMapFile: options: MapOptions -> path: string -> Result<PmemMapping, PmemError>
 
     /// As <c>tryMapFile</c>, throwing the core's PmemException (with its errno and path) on failure.
+    /// With options that use libpmem2's model (<c>options.UsesSource</c>: an offset, <c>readOnly</c>, <c>privateCopy</c>,
+    /// <c>requireGranularity</c>) the path is mapped as <c>PmemSource.FromPath</c>: never created or resized (options
+    /// that carry a source of their own are refused: use <c>map</c>).
     val mapFile: options: MapOptions -> path: string -> PmemMapping
+
+    /// libpmem2's pmem2_map_new: maps <c>options.Source</c> (<c>MapOptions.ofHandle</c>, <c>MapOptions.anonymous</c>,
+    /// <c>MapOptions.ofSource</c>) at <c>options.Offset</c> for <c>options.Length</c> bytes (0 = to the end) with its
+    /// protection, sharing and required granularity. Nothing is made durable; on failure nothing is mapped and the
+    /// file is unchanged. Refusals are <c>PmemError.Map</c> (a closed handle: <c>InvalidFileHandle</c>), options
+    /// without a source or with PmemFileFlags are <c>InvalidArgument</c>.
+    /// <example><code lang="F#">
+    /// match MapOptions.anonymous 65536L |> Pmem.tryMap with
+    /// | Ok scratch -> use _ = scratch in printfn "%A" scratch.Granularity
+    /// | Error e -> eprintfn "%s" (PmemError.describe e)
+    /// </code></example>
+    val tryMap: options: MapOptions -> Result<PmemMapping, PmemError>
+
+    /// As <c>tryMap</c>, throwing the core's exception (PmemMapException for a refusal, ObjectDisposedException for a
+    /// closed handle, ArgumentException for options without a source).
+    val map: options: MapOptions -> PmemMapping
 
     /// True when stores to the mapping become durable by CPU flush and drain alone (MAP_SYNC, device DAX, or
     /// <c>PMEM_IS_PMEM_FORCE=1</c>); false when Pmem persists it with msync.

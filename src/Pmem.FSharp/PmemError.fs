@@ -13,6 +13,7 @@ type PmemError =
     | Disposed
     | OutOfRange of offset: int64 * length: int64 * capacity: int64
     | RedoLog of error: RedoLogError * message: string
+    | Map of error: PmemMapError * message: string
 
 [<RequireQualifiedAccess>]
 module PmemError =
@@ -54,7 +55,10 @@ module PmemError =
           "PmemFileFlags.Sparse", "MapOptions.sparse"
           "PmemFileFlags.TempFile", "MapOptions.temporary"
           "PmemFileFlags.Exclusive", "MapOptions.createNew"
-          "PmemFileFlags.Create", "MapOptions.openOrCreate" ]
+          "PmemFileFlags.Create", "MapOptions.openOrCreate"
+          "PmemProtection.ReadWrite", "MapOptions.existing (read-write)"
+          "PmemProtection.Read", "MapOptions.readOnly"
+          "PmemSharing.Private", "MapOptions.privateCopy" ]
         |> List.fold (fun (text: string) (csharp: string, fsharp) -> text.Replace(csharp, fsharp)) message
 
     let ofException (exn: PmemException) =
@@ -63,6 +67,7 @@ module PmemError =
 
         match exn with
         | :? RedoLogException as redo -> PmemError.RedoLog(redo.Error, redo.Message)
+        | :? PmemMapException as map -> PmemError.Map(map.Error, message)
         | _ ->
 
         match exn.Errno with
@@ -101,6 +106,7 @@ module PmemError =
         | PmemError.OutOfRange (offset, length, capacity) ->
             $"The range [{offset}, {offset} + {length}) does not lie within the mapping of {capacity} bytes; "
             + "nothing was written. Check the offsets, or map a larger file."
+        | PmemError.Map (_, message) -> message
         | PmemError.RedoLog (RedoLogError.RegionTooSmall, message) -> message
         | PmemError.RedoLog (RedoLogError.RecoveryNeeded, message) ->
             message + " Call Durable.recover on the mapping at start-up, before the first atomic commit."

@@ -29,11 +29,18 @@ type PmemError =
     /// corrupt: recovery refuses to apply any of it.
     /// </summary>
     | RedoLog of error: Pmem.RedoLogError * message: string
+    /// <summary>
+    /// A mapping was refused (libpmem2's <c>PMEM2_E_*</c>: an unaligned offset, a range past the end of the file, a
+    /// protection the file or handle does not allow, a coarser store granularity than required, …), or a store into a
+    /// read-only mapping was refused (<c>ReadOnlyMapping</c>). Nothing was mapped, changed or stored.
+    /// </summary>
+    | Map of error: Pmem.PmemMapError * message: string
 
 /// Functions over PmemError.
 [<RequireQualifiedAccess>]
 module PmemError =
-    /// Classifies a PmemException: a RedoLogException (a PmemException too) becomes <c>RedoLog</c>; otherwise by its
+    /// Classifies a PmemException: a RedoLogException (a PmemException too) becomes <c>RedoLog</c>, a PmemMapException
+    /// <c>Map</c>; otherwise by its
     /// errno: EINVAL, ENOENT, EEXIST, EACCES/EPERM/EROFS and ENOSPC/EDQUOT/EFBIG get their own case, every other errno
     /// becomes <c>Io</c>. Advice in the core's message that names C# flags (<c>PmemFileFlags.Sparse</c>, …) names
     /// the F# equivalent instead (<c>MapOptions.sparse</c>, …).

@@ -21,7 +21,7 @@ let private testedSources =
       [ "durable_log"; "getting_started"; "manpage"; "simple_copy"; "full_copy" ]
       |> List.map (fun name -> $"docs/examples/{name}.fsx")
       "csharp",
-      [ "QuickStart"; "Manpage"; "SimpleCopy"; "FullCopy" ]
+      [ "QuickStart"; "Manpage"; "SimpleCopy"; "FullCopy"; "SourceRange" ]
       |> List.map (fun name -> $"docs/examples/csharp/{name}.cs") ]
 
 /// The documents whose F# and C# code blocks are checked, with test names free of Expecto's '.' and '/' separators.

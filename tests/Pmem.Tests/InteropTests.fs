@@ -20,6 +20,8 @@ let private constants: (string * int64) list =
       "O_DIRECTORY", int64 L.O_DIRECTORY
       "O_CLOEXEC", int64 L.O_CLOEXEC
       "O_TMPFILE", int64 L.O_TMPFILE
+      "O_ACCMODE", int64 L.O_ACCMODE
+      "F_GETFL", int64 L.F_GETFL
       "PROT_NONE", int64 L.PROT_NONE
       "PROT_READ", int64 L.PROT_READ
       "PROT_WRITE", int64 L.PROT_WRITE
@@ -53,6 +55,7 @@ let private constants: (string * int64) list =
       "ENOENT", int64 E.ENOENT
       "EINTR", int64 E.EINTR
       "EIO", int64 E.EIO
+      "EBADF", int64 E.EBADF
       "ENOMEM", int64 E.ENOMEM
       "EACCES", int64 E.EACCES
       "EFAULT", int64 E.EFAULT

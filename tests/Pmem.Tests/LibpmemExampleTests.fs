@@ -80,6 +80,18 @@ let private csharpTests =
           let bytes = File.ReadAllBytes(dir.File "quickstart.pmem")
           Expect.equal (Encoding.UTF8.GetString(bytes, 0, 24)) "hello, persistent memory" "the message is in the file"
 
+      testCase "C# source_range maps the second page read-only, reports its granularity and refuses a store"
+      <| fun () ->
+          use dir = diskDir ()
+          let path = dir.File "range.pmem"
+          let bytes = Array.init 8192 byte
+          File.WriteAllBytes(path, bytes)
+          let ran = csharp notPmem [ "source_range"; path ]
+          expectOk ran "SourceRange.cs"
+          Expect.stringContains ran.Out "Page: " "the msync path's granularity"
+          Expect.stringContains ran.Out "read-only" "the refused store"
+          Expect.equal (File.ReadAllBytes path) bytes "the file is unchanged"
+
       testCase "C# manpage (pmem, forced) persists the string"
       <| fun () ->
           use dir = shmDir ()

@@ -131,11 +131,72 @@ let private fillFullFileSystem (path: string) =
     if fileBytes path 0L 4096 <> Array.create 4096 7uy then problems.Add "the small write was lost"
     printfn "%s" (if problems.Count = 0 then "ok" else String.Join("; ", problems))
 
+/// Every store Pmem offers into read-only mappings of <paramref name="path"/> (private; shared at one page): each must be refused
+/// with ReadOnlyMapping (a regression would be SIGSEGV, which kills this child, not the test run); reads and persists work.
+let private storeIntoReadOnly (path: string) =
+    let problems = ResizeArray<string>()
+    let privateMapping = PmemSource.FromPath(path).Map(PmemMapConfig(Protection = PmemProtection.Read, Sharing = PmemSharing.Private))
+
+    try
+        privateMapping.Fill(0L, 1uy, 1L)
+        problems.Add "Fill of a private read-only mapping: no error"
+    with :? PmemMapException as e when e.Error = PmemMapError.ReadOnlyMapping ->
+        ()
+
+    match Pmem.tryFill 0L 1uy 8L privateMapping with
+    | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
+    | other -> problems.Add $"Pmem.tryFill: {other}"
+
+    privateMapping.Dispose()
+    use mapping = PmemSource.FromPath(path).Map(PmemMapConfig(Protection = PmemProtection.Read, Offset = 4096L))
+    let refused (name: string) (store: unit -> unit) =
+        try
+            store ()
+            problems.Add $"{name}: no error"
+        with
+        | :? PmemMapException as e when e.Error = PmemMapError.ReadOnlyMapping && e.Message.Contains "read-only" -> ()
+        | e -> problems.Add $"{name}: {e.GetType().Name} {e.Message}"
+
+    refused "Copy" (fun () -> mapping.Copy(0L, ReadOnlySpan [| 1uy; 2uy |]))
+    refused "Copy NoFlush" (fun () -> mapping.Copy(64L, ReadOnlySpan(Array.create 4096 1uy), PmemCopyFlags.NoFlush))
+    refused "Copy NonTemporal" (fun () -> mapping.Copy(0L, ReadOnlySpan(Array.create 4096 1uy), PmemCopyFlags.NonTemporal))
+    refused "Move" (fun () -> mapping.Move(0L, 128L, 64L))
+    refused "Fill" (fun () -> mapping.Fill(0L, 0xFFuy, 4096L))
+    refused "Lease" (fun () -> mapping.Lease(0L, 8).Dispose())
+    refused "GetSpan" (fun () -> mapping.GetSpan(0L, 8).Length |> ignore)
+    refused "Pmem.copy" (fun () -> Pmem.copy 0L [| 1uy |] mapping)
+    refused "Pmem.fill" (fun () -> Pmem.fill 0L 1uy 8L mapping)
+
+    match Durable.commit mapping (Durable.writeInt64 0L 42L) with
+    | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
+    | other -> problems.Add $"Durable.commit: {other}"
+
+    match Pmem.tryCopy 0L [| 1uy |] mapping with
+    | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
+    | other -> problems.Add $"Pmem.tryCopy: {other}"
+
+    match Durable.commitAtomic mapping (Durable.writeInt64 0L 42L) with
+    | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
+    | other -> problems.Add(sprintf "Durable.commitAtomic: %A" other)
+
+    match Durable.commit mapping (Durable.readInt64 8L) with
+    | Ok value when value = BitConverter.ToInt64(fileBytes path 4104L 8, 0) -> ()
+    | other -> problems.Add $"a reading plan: {other}"
+
+    mapping.Persist(0L, mapping.Length)
+    mapping.Flush(0L, 64L)
+    mapping.Drain()
+    let head = Array.zeroCreate<byte> 64
+    mapping.Read(0L, Span head)
+    if head <> fileBytes path 4096L 64 then problems.Add "reading the mapping does not give the file's bytes"
+    printfn "%s" (if problems.Count = 0 then "ok" else String.Join("; ", problems))
+
 /// Runs one scenario: <c>--lifetime-child NAME ARGS</c>.
 let run (args: string list) =
     match args with
     | [ "buffer"; how; path ] -> releaseThroughBuffer how path
     | [ "address-limit"; path; length ] -> mapUnderAddressLimit path (int64 length)
     | [ "disk-full"; path ] -> fillFullFileSystem path
+    | [ "read-only-stores"; path ] -> storeIntoReadOnly path
     | _ -> eprintfn "unknown scenario %A" args
     0

@@ -46,7 +46,11 @@ let allTests =
           CrashExampleTests.tests
           KillTests.tests
           LifetimeTests.tests
-          MapFailureTests.tests ]
+          MapFailureTests.tests
+          SourceMapTests.tests
+          ProtectionTests.tests
+          GranularityTests.sequencedTests
+          MapOptionsSourceTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.
 let mutable private counts: (int * int * int) option = None

@@ -119,6 +119,6 @@ let tests =
           <| fun () ->
               sprintf "%A" (PmemError.OutOfRange(8L, 16L, 4096L)) =! "OutOfRange (8L, 16L, 4096L)"
               sprintf "%A" (MapOptions.create 4096L |> MapOptions.withMode UnixFileMode.UserRead)
-              =! "{ Length = 4096L\n  Flags = Create\n  Mode = UserRead\n  Existing = Resize }"
+              =! "{ Length = 4096L\n  Flags = Create\n  Mode = UserRead\n  Existing = Resize\n  Source = None\n  Offset = 0L\n  Protection = ReadWrite\n  Sharing = Shared\n  RequiredGranularity = None }"
               sprintf "%A" CommitOptions.defaults =! "{ Stores = Auto\n  FinalDrain = true }"
               Expect.stringContains ((Pmem.capabilities ()).ToString()) "Pmem capabilities" "the report" ]

@@ -10,6 +10,7 @@ try
         ["manpage", var path] => Manpage.Run(path),
         ["simple_copy", var source, var destination] => SimpleCopy.Run(source, destination),
         ["full_copy", var source, var destination] => FullCopy.Run(source, destination),
+        ["source_range", var path] => SourceRange.Run(path),
         _ => Usage(),
     };
 }
@@ -22,6 +23,6 @@ catch (Exception e) when (e is PmemException or IOException or UnauthorizedAcces
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Pmem.Examples quickstart FILE | manpage FILE | simple_copy SRC DST | full_copy SRC DST");
+    Console.Error.WriteLine("usage: Pmem.Examples quickstart FILE | manpage FILE | simple_copy SRC DST | full_copy SRC DST | source_range FILE");
     return 1;
 }

@@ -37,7 +37,8 @@ internal sealed unsafe partial class PersistenceConfig
             FlushStub = FlushStubs.Get(best);
         }
 
-        bool eadr = AutoFlush == 1 || options.ForceGranularity == PmemGranularity.Byte;
+        // PMEM2_FORCE_GRANULARITY replaces the eADR detection, as in pmem2: CACHE_LINE flushes even on an eADR platform.
+        bool eadr = options.ForceGranularity is { } forced ? forced == PmemGranularity.Byte : AutoFlush == 1;
         FlushesCaches = Instruction != FlushInstruction.None && options.NoFlush switch
         {
             true => false,

@@ -19,12 +19,20 @@ internal static class AlignedMapper
     /// <summary>libpmem's <c>util_map_hint_align</c>: 1 GiB alignment from 2 GiB up, 2 MiB below.</summary>
     internal static long AlignmentFor(long length) => length >= 2 * GiantPage ? GiantPage : HugePage;
 
-    /// <summary>The outcome of <see cref="Map"/>: an address, whether MAP_SYNC was accepted, or an errno.</summary>
+    /// <summary>The outcome of <see cref="Map(int, long, long, long, nint?, int, bool)"/>: an address, whether MAP_SYNC was accepted, or an errno.</summary>
     internal readonly record struct Result(nint Address, nuint MappedLength, bool MapSync, int Errno, string Operation);
 
-    internal static Result Map(int fd, long length, long alignment, nint? hint)
+    internal static Result Map(int fd, long length, long alignment, nint? hint) =>
+        Map(fd, 0, length, alignment, hint, Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE, shared: true);
+
+    /// <summary>
+    /// Maps <c>[offset, offset + length)</c> of <paramref name="fd"/> (-1: anonymous memory) with <paramref name="prot"/>:
+    /// shared tries MAP_SYNC first, private is copy-on-write (never MAP_SYNC).
+    /// </summary>
+    internal static Result Map(int fd, long offset, long length, long alignment, nint? hint, int prot, bool shared)
     {
         Debug.Assert(length > 0, "mmap of length 0 is refused before this point");
+        Debug.Assert(offset >= 0 && offset % (long)PageFlush.PageSize == 0, "offsets are page-aligned before this point");
         Debug.Assert(alignment > 0 && (alignment & (alignment - 1)) == 0, "alignment is a power of two");
 
         nuint page = PageFlush.PageSize;
@@ -49,24 +57,30 @@ internal static class AlignedMapper
         }
 
         nint target = (nint)(((nuint)reservation + align - 1) & ~(align - 1));
-        const int prot = Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE;
+        int anonymous = fd < 0 ? Interop.Libc.MAP_ANONYMOUS : 0;
 
         // MAP_SHARED_VALIDATE makes the kernel refuse MAP_SYNC instead of silently ignoring it, so success means
         // the file is on a DAX file system and writes reach the media through CPU flushes alone.
-        bool mapSync = true;
-        nint address = Interop.Libc.mmap(target, (nuint)length, prot, Interop.Libc.MAP_SHARED_VALIDATE | Interop.Libc.MAP_SYNC | Interop.Libc.MAP_FIXED, fd, 0);
+        // Anonymous and private mappings never reach a file, so MAP_SYNC has no meaning for them.
+        bool mapSync = shared && anonymous == 0;
+        nint address = mapSync
+            ? Interop.Libc.mmap(target, (nuint)length, prot, Interop.Libc.MAP_SHARED_VALIDATE | Interop.Libc.MAP_SYNC | Interop.Libc.MAP_FIXED, fd, offset)
+            : Interop.Libc.mmap(target, (nuint)length, prot, (shared ? Interop.Libc.MAP_SHARED : Interop.Libc.MAP_PRIVATE) | anonymous | Interop.Libc.MAP_FIXED, fd, offset);
         if (address == Interop.Libc.MAP_FAILED)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno is Interop.Errno.EOPNOTSUPP or Interop.Errno.EINVAL)
+            if (mapSync && errno is Interop.Errno.EOPNOTSUPP or Interop.Errno.EINVAL)
             {
                 mapSync = false;
-                address = Interop.Libc.mmap(target, (nuint)length, prot, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, fd, 0);
+                address = Interop.Libc.mmap(target, (nuint)length, prot, Interop.Libc.MAP_SHARED | Interop.Libc.MAP_FIXED, fd, offset);
+                if (address == Interop.Libc.MAP_FAILED)
+                {
+                    errno = Marshal.GetLastPInvokeError();
+                }
             }
 
             if (address == Interop.Libc.MAP_FAILED)
             {
-                errno = mapSync ? errno : Marshal.GetLastPInvokeError();
                 Interop.Libc.munmap(reservation, reserveLength);
                 return new Result(0, 0, false, errno, "mmap");
             }
@@ -91,7 +105,7 @@ internal static class AlignedMapper
         return new Result(address, mapLength, mapSync, 0, "mmap");
     }
 
-    /// <summary>Undoes a successful <see cref="Map"/> (the caller failed after it).</summary>
+    /// <summary>Undoes a successful <see cref="Map(int, long, long, long, nint?, int, bool)"/> (the caller failed after it).</summary>
     internal static void Unmap(Result mapped)
     {
         int result = Interop.Libc.munmap(mapped.Address, mapped.MappedLength);

@@ -18,6 +18,11 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 
     void ICommitTarget.Apply(in CommitWork work)
     {
+        if (_shape.Protection != PmemProtection.ReadWrite)
+        {
+            RefuseReadOnlyCommit(in work);
+        }
+
         if (_reservation is not null)
         {
             ReserveCommit(in work);
@@ -25,6 +30,18 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 
         var stores = new MappingStores(_address, Length, PersistenceConfig.Current);
         CommitApply.Run(ref stores, IsPmem, in work);
+    }
+
+    /// <summary>A read-only mapping: a commit that stores anything is refused before its first store (reads-only plans run).</summary>
+    private void RefuseReadOnlyCommit(in CommitWork work)
+    {
+        foreach (ref readonly CommitStep step in work.Steps)
+        {
+            if (step.Kind is not (CommitStepKind.Read or CommitStepKind.Barrier))
+            {
+                ThrowIfReadOnly();
+            }
+        }
     }
 
     /// <summary>A sparse file: every page the commit stores into gets storage before the first store (ENOSPC: nothing stored).</summary>
@@ -64,6 +81,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
         {
             PersistentCopy.ValidateFlags(flags);
             byte* p = At(offset, source.Length);
+            mapping.ThrowIfReadOnly();
             fixed (byte* s = source)
             {
                 mapping.CopyCore(p, s, (nuint)source.Length, flags);

@@ -8,7 +8,8 @@ public sealed unsafe partial class PmemMapping
     /// <remarks>
     /// On pmem this is <see cref="PersistentMemory.Memcpy"/>: durable on return with no flags, after <see cref="Drain"/>
     /// with <see cref="PmemCopyFlags.NoDrain"/>, not at all with <see cref="PmemCopyFlags.NoFlush"/>. On other
-    /// mappings the bytes are copied and msync'd (durable on return) unless <see cref="PmemCopyFlags.NoFlush"/>.
+    /// mappings the bytes are copied and msync'd (durable on return) unless <see cref="PmemCopyFlags.NoFlush"/>. On a
+    /// <see cref="PmemSharing.Private"/> or anonymous mapping the bytes are only copied: nothing can become durable there.
     /// </remarks>
     /// <param name="destOffset">Where in the mapping the bytes go.</param>
     /// <param name="source">The bytes; may lie inside this mapping.</param>
@@ -17,12 +18,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Copy(long destOffset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(destOffset, source.Length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(destOffset, source.Length);
             fixed (byte* s = source)
             {
@@ -45,6 +48,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Move(long destOffset, long srcOffset, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
@@ -52,6 +56,7 @@ public sealed unsafe partial class PmemMapping
         byte* p = Enter(destOffset, length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(destOffset, length);
             CopyCore(p, p - destOffset + srcOffset, (nuint)length, flags);
         }
@@ -71,12 +76,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC): nothing was stored.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Fill(long offset, byte value, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
         PersistentCopy.ValidateFlags(flags);
         byte* p = Enter(offset, length);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(offset, length);
             if (IsPmem)
             {
@@ -85,7 +92,7 @@ public sealed unsafe partial class PmemMapping
             else
             {
                 PersistentCopy.Memset(PersistenceConfig.Current, p, value, (nuint)length, flags | PmemCopyFlags.NoFlush);
-                MsyncUnlessNoFlush(p, (nuint)length, flags);
+                MsyncUnlessNoFlush(p, (nuint)length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
             }
         }
         finally
@@ -103,7 +110,7 @@ public sealed unsafe partial class PmemMapping
         else
         {
             PersistentCopy.Memmove(PersistenceConfig.Current, dest, src, length, flags | PmemCopyFlags.NoFlush);
-            MsyncUnlessNoFlush(dest, length, flags);
+            MsyncUnlessNoFlush(dest, length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
         }
     }
 

@@ -25,12 +25,14 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
     /// <exception cref="PmemException">A sparse file's pages could not be allocated (ENOSPC, EDQUOT).</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): use <see cref="Read"/>.</exception>
     public PmemLease Lease(long offset, int length)
     {
         CheckRange(offset, length);
         byte* p = Claim(out bool counted);
         try
         {
+            ThrowIfReadOnly();
             ReserveForWrite(offset, length);
         }
         catch

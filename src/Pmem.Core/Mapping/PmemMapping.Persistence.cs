@@ -28,7 +28,8 @@ public sealed unsafe partial class PmemMapping
     }
 
     /// <summary>Makes <c>[offset, offset + length)</c> durable before returning: flush and drain on pmem, msync otherwise.</summary>
-    /// <remarks>Not atomic: a crash during the call may leave any subset of the range's cache lines persisted.</remarks>
+    /// <remarks>Not atomic: a crash during the call may leave any subset of the range's cache lines persisted. On a
+    /// <see cref="PmemSharing.Private"/> or anonymous mapping it checks the range and returns: nothing can become durable there.</remarks>
     /// <param name="offset">Start within the mapping.</param>
     /// <param name="length">Length in bytes.</param>
     /// <exception cref="System.ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
@@ -43,7 +44,11 @@ public sealed unsafe partial class PmemMapping
         byte* p = Enter(offset, length);
         try
         {
-            if (!IsPmem)
+            if (_shape.NeverDurable)
+            {
+                // Private or anonymous: no store can reach a file, so there is nothing to make durable.
+            }
+            else if (!IsPmem)
             {
                 PageFlush.Sync(p, (nuint)length);
             }

@@ -6,7 +6,8 @@ using System.Threading;
 namespace Pmem;
 
 /// <summary>
-/// A file or device mapped for persistent-memory use by <see cref="PmemFile.Map(string, long, PmemFileFlags, System.IO.UnixFileMode)"/>.
+/// A file or device mapped for persistent-memory use by <see cref="PmemFile.Map(string, long, PmemFileFlags, System.IO.UnixFileMode)"/>
+/// or <see cref="PmemSource.Map"/>.
 /// Offsets and lengths are checked; every operation keeps the mapping alive while it runs.
 /// </summary>
 /// <remarks>
@@ -22,17 +23,20 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     /// <summary>The start address (valid while the mapping is claimed, see <see cref="Enter"/>).</summary>
     private readonly byte* _address;
 
-    private PmemMapping(PmemMappingHandle handle, long length, bool isPmem, string isPmemReason, bool isDeviceDax, bool isMapSync, string? path)
+    private PmemMapping(PmemMappingHandle handle, long length, bool isDeviceDax, bool isMapSync, string? path, in MapShape.Facts facts)
     {
         _handle = handle;
         handle.Owner = this;
         _address = (byte*)handle.DangerousGetHandle();
         Length = length;
-        IsPmem = isPmem;
-        IsPmemReason = isPmemReason;
+        IsPmem = facts.IsPmem;
+        IsPmemReason = facts.IsPmemReason;
         IsDeviceDax = isDeviceDax;
         IsMapSync = isMapSync;
         Path = path;
+        _shape = facts.Shape;
+        Granularity = facts.Granularity;
+        GranularityReason = facts.GranularityReason;
     }
 
     /// <summary>The mapped length in bytes (the file's length, or the device's size).</summary>
@@ -101,10 +105,12 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     /// <returns>The span.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie within the mapping.</exception>
     /// <exception cref="ObjectDisposedException">The mapping was disposed.</exception>
+    /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): use <see cref="Read"/>.</exception>
     public Span<byte> GetSpan(long offset, int length)
     {
         ThrowIfDisposed();
         CheckRange(offset, length);
+        ThrowIfReadOnly();
         return new Span<byte>(_address + offset, length);
     }
 
@@ -130,10 +136,11 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
     public override string ToString() =>
         IsDisposedState
             ? $"PmemMapping (disposed) {Path}"
-            : $"PmemMapping {Path ?? "(temporary file)"}: {Length} bytes at 0x{(nint)_address:x}, IsPmem={IsPmem} ({IsPmemReason})";
+            : $"PmemMapping {Path ?? (IsAnonymous ? "(anonymous)" : "(temporary file or handle)")}: {Length} bytes at 0x{(nint)_address:x}, IsPmem={IsPmem} ({IsPmemReason})";
 
     /// <summary>Wraps a successful mmap; <paramref name="sparse"/> when the file has unallocated pages (see <see cref="IsSparse"/>).</summary>
-    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, PersistenceConfig config, string? path, bool sparse = false)
+    /// <remarks><paramref name="facts"/>: what <see cref="SourceMapper"/> decided; <see langword="null"/> for a whole-file shared read-write mapping, classified here.</remarks>
+    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, PersistenceConfig config, string? path, bool sparse = false, MapShape.Facts? facts = null)
     {
         bool isDax = deviceDax is not null;
         bool register = isDax || mapped.MapSync;
@@ -147,8 +154,14 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
         }
 
         var handle = new PmemMappingHandle(mapped.Address, (nuint)length, mapped.MappedLength, register);
-        (bool isPmem, string reason) = config.ClassifyMapping(isDax, mapped.MapSync);
-        var mapping = new PmemMapping(handle, length, isPmem, reason, isDax, mapped.MapSync, path);
+        if (facts is not { } decided)
+        {
+            (bool isPmem, string reason) = config.ClassifyMapping(isDax, mapped.MapSync);
+            (PmemGranularity granularity, string granularityReason) = SourceMapper.ClassifyGranularity(config, isPmem, reason);
+            decided = new MapShape.Facts(MapShape.Whole, isPmem, reason, granularity, granularityReason);
+        }
+
+        var mapping = new PmemMapping(handle, length, isDax, mapped.MapSync, path, decided);
         if (sparse)
         {
             mapping.EnableReservation();
