@@ -102,7 +102,7 @@ type Budget =
     member this.Label =
         match this with
         | Rounds n -> $"{n} races"
-        | Lasting t -> $"for {t.TotalMinutes:F0} min"
+        | Lasting t -> sprintf "for %g min" (Math.Round(t.TotalMinutes, 2))
 
     /// The same kind of budget, a duration scaled by fraction (a count stays as it is).
     member this.Scaled(fraction: float) =
