@@ -19,7 +19,8 @@ open global.Pmem
 /// stores nothing, not even a log.</para>
 /// <para>The answer tells the truth: <c>Ok</c> once the commit mark is durable (if the apply or the clear then fails,
 /// the data is durable in the log and the next recover completes it), <c>Error</c> only when nothing was
-/// committed.</para>
+/// committed, except <c>RedoLog (CommitUndecided, _)</c>: the mark's msync failed and so did taking it back, and the
+/// answer says exactly that (the media decides; recover after a restart completes or discards).</para>
 /// </remarks>
 module internal AtomicCommit =
     /// The journal's write steps as redo-log writes, in program order.

@@ -165,7 +165,10 @@ module Durable =
     /// <para>The answer is the truth about the commit: <c>Ok</c> means committed — durable when it returns, or, when
     /// an msync failed after the commit mark was durable, durable in the log and finished by the next
     /// <c>recover</c>; <c>Error</c> means nothing was committed (the target holds its old bytes, and <c>recover</c>
-    /// finds nothing to complete). The mapping is held for the whole atomic commit, so a <c>Dispose</c> on another
+    /// finds nothing to complete), with one exception that says so: <c>RedoLog (CommitUndecided, _)</c>, when making
+    /// the commit mark durable failed and taking it back failed too, so the media may hold either state (the mapped
+    /// data holds the old one; <c>recover</c> after a restart completes or discards the transaction, whichever the
+    /// media holds). The mapping is held for the whole atomic commit, so a <c>Dispose</c> on another
     /// thread (or in the plan) cannot interrupt it between the log, the mark and the apply: the unmap waits for its
     /// end.</para>
     /// <para>Errors, nothing written: <c>Disposed</c> when the mapping was disposed before the commit began (for
@@ -173,7 +176,8 @@ module Durable =
     /// smaller than the log region or the plan's writes (16 bytes each plus their bytes, rounded to 8) do not fit in
     /// it; <c>RedoLog (RecoveryNeeded, _)</c> when a committed transaction was never applied (call <c>recover</c> at
     /// start-up); <c>RedoLog (BadMagic, _)</c> when the region holds something other than zeros or a log;
-    /// <c>OutOfRange</c>; <c>Io</c> when an msync failed before the commit mark was durable. An exception raised by
+    /// <c>OutOfRange</c>; <c>Io</c> when an msync failed before the commit mark was durable (a mark whose msync
+    /// failed is taken back, durably, first). An exception raised by
     /// the plan's own code propagates, as from <c>commit</c>, and nothing is written. Atomic commits to one target
     /// must be serialized by the caller.</para>
     /// </remarks>

@@ -110,6 +110,7 @@ module PmemError =
         | PmemError.RedoLog (RedoLogError.RegionTooSmall, message) -> message
         | PmemError.RedoLog (RedoLogError.RecoveryNeeded, message) ->
             message + " Call Durable.recover on the mapping at start-up, before the first atomic commit."
+        | PmemError.RedoLog (RedoLogError.CommitUndecided, message) -> message
         | PmemError.RedoLog (_, message) ->
             message
             + " The redo log is corrupt, so none of it was applied; if it held a committed transaction, the data may "

@@ -110,8 +110,7 @@ let private minScans = 10000L
 /// ... unless this much time has gone by.
 let private maxSecondsPerRange = 0.015
 
-let private noTornWords (v: Variant) =
-    let config = configFor v
+let private noTornWordsWith (v: Variant) (config: PersistenceConfig) =
     use region = new NativeBuffer(regionBytes)
     use sourceA = new NativeBuffer(regionBytes)
     use sourceB = new NativeBuffer(regionBytes)
@@ -160,9 +159,17 @@ let private noTornWords (v: Variant) =
                         (reader.Torn - before)
                         reader.Example
 
+let private noTornWords (v: Variant) = noTornWordsWith v (configFor v)
+
+/// Every call split across 4 threads (threshold 0): pieces meet on line boundaries, so no aligned word is shared.
+let private noTornWordsSplit (v: Variant) =
+    configFor v |> ignore
+    noTornWordsWith v (PersistenceConfig.Create(optionsWith v (Nullable 4) (Nullable 0L)))
+
 let tests =
     testSequenced
     <| testList
         "8-byte store guarantee: a concurrent reader never sees an aligned word half written"
-        [ for v in [ variant Avx512 Clwb; variant Avx Clwb; variant Sse2 Clwb; variant Generic Clwb ] ->
-              testCase v.Name (fun () -> noTornWords v) ]
+        [ for v in [ variant Avx512 Clwb; variant Avx Clwb; variant Sse2 Clwb; variant Generic Clwb ] do
+              yield testCase v.Name (fun () -> noTornWords v)
+          yield testCase "AVX-512 CLWB, every call split across 4 threads" (fun () -> noTornWordsSplit (variant Avx512 Clwb)) ]

@@ -69,7 +69,7 @@ let private ownership =
               t.Start()
               leased.Wait()
               finishesWithin 10.0 "Dispose while another thread holds a lease" mapping.Dispose
-              Expect.throwsT<ObjectDisposedException> (fun () -> mapping.Lease(0L, 8).Dispose()) |> ignore
+              catchT<ObjectDisposedException> (fun () -> mapping.Lease(0L, 8).Dispose()) |> ignore
               disposed.Set()
               t.Join()
               seenMapped =! true
@@ -102,7 +102,13 @@ type Budget =
     member this.Label =
         match this with
         | Rounds n -> $"{n} races"
-        | Lasting t -> $"for {t.TotalMinutes:F0} min"
+        | Lasting t -> sprintf "for %g min" (Math.Round(t.TotalMinutes, 2))
+
+    /// The same kind of budget, a duration scaled by fraction (a count stays as it is).
+    member this.Scaled(fraction: float) =
+        match this with
+        | Rounds n -> Rounds n
+        | Lasting t -> Lasting(t * fraction)
 
     /// The rounds to run, 1, 2, ... until the budget is spent.
     member this.Sequence =
@@ -112,7 +118,8 @@ type Budget =
             let until = DateTime.UtcNow + t
             Seq.initInfinite ((+) 1) |> Seq.takeWhile (fun _ -> DateTime.UtcNow < until)
 
-let private disposalWith (budget: Budget) =
+/// Double and cross disposal from inside commits for `budget` each; operations racing a Dispose for `opsBudget`.
+let private disposalWith (budget: Budget) (opsBudget: Budget) =
     testList
         "Dispose never deadlocks"
         [ testCase $"two threads inside commits on A both dispose A ({budget.Label})" (fun () ->
@@ -179,11 +186,13 @@ let private disposalWith (budget: Budget) =
                   let bytes = File.ReadAllBytes path
                   (BitConverter.ToInt64(bytes, 0), BitConverter.ToInt64(bytes, 8)) =! (int64 last, int64 last))
 
-          testCase "operations racing a Dispose: before it, they complete; after it returned, they throw" (fun () ->
+          testCase $"operations racing a Dispose: before it, they complete; after it returned, they throw ({opsBudget.Label})" (fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
-              for round in 1..20 do
-                  let m = PmemFile.Map(dir.File $"ops{round}.pmem", 1L <<< 20, PmemFileFlags.Create)
+              for round in opsBudget.Sequence do
+                  let path = dir.File $"ops{round}.pmem"
+                  let m = PmemFile.Map(path, 1L <<< 20, PmemFileFlags.Create)
+                  File.Delete path // the mapping keeps the pages; a long soak leaves no files behind
                   let mutable disposedAt = false
                   let errors = Collections.Concurrent.ConcurrentQueue<string>()
                   let worker (index: int) () =
@@ -207,8 +216,9 @@ let private disposalWith (budget: Budget) =
                   threads |> List.iter (fun t -> t.Join())
                   Expect.isEmpty errors "no operation after Dispose") ]
 
-let private finalization =
-    testCase "mappings finalized while other threads work on theirs: only the dropped ones are unmapped" (fun () ->
+/// Rounds of 20 mappings dropped (finalized) while two threads copy into and read back their own mappings.
+let private finalizationWith (budget: Budget) =
+    testCase $"mappings finalized while other threads work on theirs: only the dropped ones are unmapped ({budget.Label})" (fun () ->
         use dir = shmDir ()
         let stop = ref false
         let errors = Collections.Concurrent.ConcurrentQueue<string>()
@@ -228,26 +238,36 @@ let private finalization =
         let threads = [ for i in 0..1 -> Thread(worker i, IsBackground = true) ]
         threads |> List.iter (fun t -> t.Start())
 
-        let dropped = [ for round in 1..20 -> dir.File $"dropped{round}.pmem" ]
+        let failures = Collections.Concurrent.ConcurrentQueue<string>()
 
-        for path in dropped do
-            let m = PmemFile.Map(path, 4096L, PmemFileFlags.Create)
-            m.Copy(0L, ReadOnlySpan [| 1uy |])
-            GC.Collect()
-            GC.WaitForPendingFinalizers()
-            GC.Collect()
+        for round in budget.Sequence do
+            let dropped = [ for k in 1..20 -> dir.File $"dropped{round}-{k}.pmem" ]
+
+            for path in dropped do
+                let m = PmemFile.Map(path, 4096L, PmemFileFlags.Create)
+                m.Copy(0L, ReadOnlySpan [| 1uy |])
+                GC.Collect()
+                GC.WaitForPendingFinalizers()
+                GC.Collect()
+
+            let maps = File.ReadAllText "/proc/self/maps"
+            let stillMapped = dropped |> List.filter (fun path -> maps.Contains(path + "\n"))
+            // The JIT may keep the last few objects reachable a little longer; most must be gone.
+            if stillMapped.Length >= 5 then failures.Enqueue $"round {round}: {stillMapped.Length} of 20 dropped mappings still mapped"
+            for path in dropped do File.Delete path
 
         Volatile.Write(&stop.contents, true)
         threads |> List.iter (fun t -> t.Join())
         Expect.isEmpty errors "workers saw their own data"
-        let maps = File.ReadAllText "/proc/self/maps"
-        let stillMapped = dropped |> List.filter (fun path -> maps.Contains(path + "\n"))
-        // The JIT may keep the last few objects reachable a little longer; most must be gone.
-        Expect.isLessThan stillMapped.Length 5 "dropped mappings are unmapped by their finalizer")
+        Expect.isEmpty failures "dropped mappings are unmapped by their finalizer")
 
 let tests =
-    testSequenced (testList "Lifetime" [ ownership; disposalWith (Rounds 10_000); finalization ])
+    testSequenced (testList "Lifetime" [ ownership; disposalWith (Rounds 10_000) (Rounds 20); finalizationWith (Rounds 1) ])
 
-/// The Soak target's lifetime stress: the double and cross disposal races for five minutes each.
-let soakTests =
-    testSequenced (testList "Lifetime (soak)" [ disposalWith (Lasting(TimeSpan.FromMinutes 5.0)) ])
+/// The Soak target's lifetime stress for `minutes` (10 by default): double and cross disposal from inside commits,
+/// 30% of the time each; operations racing a Dispose, 20%; finalization while other threads work, 20%.
+let soakTests (minutes: float) =
+    let total = Lasting(TimeSpan.FromMinutes minutes)
+    testSequenced (
+        testList "Lifetime (soak)" [ disposalWith (total.Scaled 0.3) (total.Scaled 0.2); finalizationWith (total.Scaled 0.2) ]
+    )

@@ -42,6 +42,7 @@ let allTests =
           DocSnippetTests.tests
           RedoLogTests.tests
           AtomicCommitTests.tests
+          AtomicCommitFailureTests.tests
           CrashPropertyTests.tests
           CrashExampleTests.tests
           KillTests.tests
@@ -85,14 +86,21 @@ let private soakKills = 1000
 /// Arguments handled before Expecto sees them:
 /// <c>--crash-child path seed</c> runs the kill test's child (commits until killed);
 /// <c>--lifetime-child scenario ...</c> runs a scenario that would kill the process if Pmem regressed;
-/// <c>--soak</c> runs the kill test with 1000 kills instead of 50, and the lifetime races for 10 minutes.
+/// <c>--soak</c> runs the kill test with 1000 kills instead of 50, and the lifetime stress for 10 minutes
+/// (<c>--soak-minutes M</c> for M minutes, e.g. a shortened check of the soak itself).
 [<EntryPoint>]
 let main argv =
     match List.ofArray argv with
     | "--crash-child" :: path :: seed :: _ -> KillTests.child path (int seed)
     | "--lifetime-child" :: scenario -> LifetimeChild.run scenario
     | args when List.contains "--soak" args ->
-        let rest = args |> List.filter ((<>) "--soak") |> Array.ofList
-        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (testList "Soak" [ KillTests.testsWith soakKills; LifetimeTests.soakTests ])
+        let rec split minutes rest =
+            function
+            | "--soak" :: tail -> split minutes rest tail
+            | "--soak-minutes" :: m :: tail -> split (float m) rest tail
+            | arg :: tail -> split minutes (arg :: rest) tail
+            | [] -> minutes, List.rev rest |> Array.ofList
+        let minutes, rest = split 10.0 [] args
+        runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] rest (testList "Soak" [ KillTests.testsWith soakKills; LifetimeTests.soakTests minutes ])
         |> withSummary
     | _ -> runTestsWithCLIArgs [ CLIArguments.Printer summaryLine ] argv allTests |> withSummary

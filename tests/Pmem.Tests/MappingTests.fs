@@ -215,7 +215,7 @@ let private disposal =
                   m.Dispose()
                   m.Dispose() // twice is fine
                   m.IsDisposed =! true
-                  Expect.throwsT<ObjectDisposedException> (fun () -> op m) |> ignore)
+                  catchT<ObjectDisposedException> (fun () -> op m) |> ignore)
 
           yield testCase "Dispose during an operation unmaps only when the operation ends" (fun () ->
               use dir = diskDir ()
@@ -233,10 +233,10 @@ let private disposal =
               use dir = diskDir ()
               use m = map (dir.File "r") 4096L PmemFileFlags.Create
               for offset, length in [ -1L, 1L; 0L, -1L; 4096L, 1L; 1L, 4096L; Int64.MaxValue, 2L; 4095L, Int64.MaxValue ] do
-                  Expect.throwsT<ArgumentOutOfRangeException> (fun () -> m.Persist(offset, length)) |> ignore
-                  Expect.throwsT<ArgumentOutOfRangeException> (fun () -> m.Fill(offset, 0uy, length)) |> ignore
-              Expect.throwsT<ArgumentOutOfRangeException> (fun () -> m.Move(0L, 4000L, 100L)) |> ignore
-              Expect.throwsT<ArgumentOutOfRangeException> (fun () -> m.Copy(4000L, ReadOnlySpan(Array.zeroCreate 100))) |> ignore
+                  catchT<ArgumentOutOfRangeException> (fun () -> m.Persist(offset, length)) |> ignore
+                  catchT<ArgumentOutOfRangeException> (fun () -> m.Fill(offset, 0uy, length)) |> ignore
+              catchT<ArgumentOutOfRangeException> (fun () -> m.Move(0L, 4000L, 100L)) |> ignore
+              catchT<ArgumentOutOfRangeException> (fun () -> m.Copy(4000L, ReadOnlySpan(Array.zeroCreate 100))) |> ignore
               m.Persist(4096L, 0L) // an empty range at the end is in range
               m.Persist(0L, 4096L)) ]
 

@@ -10,6 +10,7 @@ open System.Threading
 open Expecto
 open Microsoft.FSharp.NativeInterop
 open Pmem
+open Pmem.FSharp
 open Pmem.Tests.TestDsl
 open Pmem.Tests.CopyFixtures
 
@@ -293,6 +294,42 @@ let private mappingTests =
 
               let serialEvents = (use _ = withOptions (PmemOptions(CopyThreads = Nullable 1)) in record ())
               let splitEvents = (use _ = withOptions (splitEverything true) in record ())
+              Expect.equal splitEvents serialEvents "the same events")
+
+          testCase "commits with large writes and fills under splitting options: the file holds the plan's bytes (pmem and msync)" (fun () ->
+              for isPmem, dir in [ true, shmDir (); false, diskDir () ] do
+                  use dir = dir
+                  use _ = withOptions (splitEverything isPmem)
+                  let data = randomBytes 53 (3 * 1024 * 1024 + 5)
+                  let model = Array.zeroCreate<byte> (4 <<< 20)
+                  data.CopyTo(model, 64)
+                  Array.Fill(model, 0x3Cuy, 3 * 1024 * 1024 + 128, 900000)
+                  let path = dir.File "commit"
+
+                  do
+                      use m = PmemFile.Map(path, int64 model.Length, PmemFileFlags.Create)
+                      let plan = durable {
+                          do! Durable.write 64L data
+                          do! Durable.fill (3L * 1024L * 1024L + 128L) 900000L 0x3Cuy
+                      }
+                      Durable.commit m plan =! Ok()
+
+                  Expect.isTrue (IO.File.ReadAllBytes(path).AsSpan().SequenceEqual(ReadOnlySpan model)) $"file bytes (pmem {isPmem})")
+
+          testCase "a simulated commit of large writes records the same events under splitting options as serially" (fun () ->
+              let data = randomBytes 59 (600 * 1024)
+              let plan = durable {
+                  do! Durable.write 4096L data
+                  do! Durable.barrier
+                  do! Durable.fill 700000L 300000L 9uy
+              }
+              let events () =
+                  let run = Durable.simulate (Array.zeroCreate (1 <<< 20)) plan
+                  run.Value =! Ok()
+                  run.Simulator.Events |> Seq.map string |> List.ofSeq
+              let serialEvents = (use _ = withOptions (PmemOptions(CopyThreads = Nullable 1)) in events ())
+              let splitEvents = (use _ = withOptions (splitEverything true) in events ())
+              Expect.isNonEmpty serialEvents "recorded"
               Expect.equal splitEvents serialEvents "the same events") ]
 
 let private saturatedPoolTests =

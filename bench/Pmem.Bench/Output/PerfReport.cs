@@ -61,6 +61,7 @@ internal static class PerfReport
 
         WriteAllocations(md, results, allocationsCsv, docsDirectory);
         WriteFSharpCommit(md, results);
+        SparseCheckReport.Write(md, results);
         string commitRatio = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(results.CsvPath))!, CommitRatioRun.FileName);
         if (File.Exists(commitRatio))
         {

@@ -37,7 +37,8 @@ public static class PmemRedoLog
     /// <param name="target">The mapping (or simulator).</param>
     /// <param name="region">The reserved log region.</param>
     /// <param name="writes">(offset, bytes) pairs, applied in order.</param>
-    /// <exception cref="RedoLogException">The region is unusable (<see cref="RedoLogError.RegionTooSmall"/>), the writes do not fit it (<see cref="RedoLogError.RegionTooSmall"/>) or lie outside the target or inside the region (<see cref="RedoLogError.WriteOutOfRange"/>), a committed transaction awaits recovery (<see cref="RedoLogError.RecoveryNeeded"/>), or the region holds neither zeros nor a log (<see cref="RedoLogError.BadMagic"/>, so that data placed there by mistake is not overwritten); nothing was written.</exception>
+    /// <exception cref="RedoLogException">The region is unusable (<see cref="RedoLogError.RegionTooSmall"/>), the writes do not fit it (<see cref="RedoLogError.RegionTooSmall"/>) or lie outside the target or inside the region (<see cref="RedoLogError.WriteOutOfRange"/>), a committed transaction awaits recovery (<see cref="RedoLogError.RecoveryNeeded"/>), or the region holds neither zeros nor a log (<see cref="RedoLogError.BadMagic"/>, so that data placed there by mistake is not overwritten); nothing was written. <see cref="RedoLogError.CommitUndecided"/>: making the commit mark durable failed and taking it back failed too, so the media may hold the transaction committed or not; recovery after a restart decides.</exception>
+    /// <exception cref="PmemException">Making the log, the commit mark, the writes or the clearing durable failed (msync). Before the mark was durable: the mark was taken back durably, nothing was committed. After it: the transaction is committed and <see cref="Recover"/> completes it.</exception>
     public static void Commit(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes) =>
         CommitReporting(target, region, writes, out _);
 
@@ -45,7 +46,8 @@ public static class PmemRedoLog
     /// The public Commit, saying whether the
     /// transaction was committed (its commit word durable) when it throws: then <see cref="Recover"/> completes it.
     /// When it throws with <paramref name="committed"/> false, nothing was committed (a commit word whose persist
-    /// failed was taken back first).
+    /// failed was taken back first, durably), except for <see cref="RedoLogError.CommitUndecided"/>: the take-back
+    /// failed too, and whether the transaction was committed is decided by what the media holds.
     /// </summary>
     internal static void CommitReporting(IPmemTarget target, RedoLogRegion region, IReadOnlyList<(long Offset, byte[] Bytes)> writes, out bool committed)
     {
@@ -102,9 +104,21 @@ public static class PmemRedoLog
         {
             SetCommitWord(target, region, sequence);
         }
-        catch (PmemException)
+        catch (PmemException failed)
         {
-            SetCommitWord(target, region, 0);
+            try
+            {
+                SetCommitWord(target, region, 0);
+            }
+            catch (PmemException again)
+            {
+                // Neither the mark nor its withdrawal is known durable: say so, instead of "nothing committed".
+                throw new RedoLogException(
+                    RedoLogError.CommitUndecided,
+                    $"Making the commit mark of the {region} durable failed ({failed.Message}), and so did taking it back ({again.Message}): " +
+                    "the transaction may or may not be durable. The mapped data holds the old state; after a restart, recovery completes or discards the transaction, whichever the media holds.");
+            }
+
             throw;
         }
 

@@ -31,4 +31,12 @@ public enum RedoLogError
 
     /// <summary>The checksum over the header and entries does not match.</summary>
     BadChecksum,
+
+    /// <summary>
+    /// Making the commit mark durable failed, and so did taking it back: the file system could not say which of the
+    /// two is on the media, so the transaction is neither known committed nor known discarded. The mapped data holds
+    /// the old state; after a restart <see cref="PmemRedoLog.Recover"/> completes the transaction or discards it,
+    /// whichever the media holds.
+    /// </summary>
+    CommitUndecided,
 }

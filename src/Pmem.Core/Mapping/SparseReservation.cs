@@ -14,7 +14,8 @@ namespace Pmem;
 /// <para>Before storing, <see cref="Reserve"/> checks one bit per page; pages not yet reserved are faulted in writable
 /// with <c>madvise(MADV_POPULATE_WRITE)</c>, which allocates their blocks (or tmpfs pages) without changing a byte and
 /// fails with EFAULT where a store would have raised SIGBUS. Once a page is reserved it stays so (Pmem never punches
-/// holes), so steady-state writes cost a few loads and no system call.</para>
+/// holes), so a steady-state write within one page costs one load and one bit test, and no write makes a system
+/// call once its pages are reserved.</para>
 /// <para>Bits are set with an atomic OR after a successful populate; a stale clear bit only repeats a harmless populate.</para>
 /// </remarks>
 internal sealed unsafe class SparseReservation
@@ -22,19 +23,50 @@ internal sealed unsafe class SparseReservation
     private const int PageShift = 12;
 
     private readonly byte* _base;
+
+    /// <summary>One bit per page, on the pinned object heap, so <see cref="_bits"/> stays valid for its lifetime.</summary>
     private readonly ulong[] _reserved;
+
+    /// <summary><see cref="_reserved"/>'s first element: the fast path reads it without a bounds check.</summary>
+    private readonly ulong* _bits;
+
+    /// <summary>Pages in the mapping (bits beyond it are never read: ranges are checked before).</summary>
+    private readonly long _pages;
 
     internal SparseReservation(byte* baseAddress, long length)
     {
         Debug.Assert(PageFlush.PageSize == 1u << PageShift, "4 KiB pages on x86-64 Linux");
         _base = baseAddress;
-        long pages = (length + (1L << PageShift) - 1) >> PageShift;
-        _reserved = new ulong[(pages + 63) >> 6];
+        _pages = (length + (1L << PageShift) - 1) >> PageShift;
+        _reserved = GC.AllocateArray<ulong>((int)((_pages + 63) >> 6), pinned: true);
+        _bits = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_reserved));
     }
 
     /// <summary>Makes sure every page of <c>[offset, offset + length)</c> has storage; returns 0 or an errno (ENOSPC, ...).</summary>
+    /// <remarks>
+    /// The steady state (a range within one page, already reserved) is one load and one bit test; ranges that span
+    /// pages, or pages not yet reserved, go to <see cref="ReserveSlow"/>. The caller has checked the range.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Reserve(long offset, long length)
+    {
+        long first = offset >> PageShift;
+        if (((offset + length - 1) >> PageShift) == first && length != 0)
+        {
+            Debug.Assert(first < _pages, "the range lies within the mapping");
+
+            // Bit (first & 63) of its word: a shift count is taken modulo 64.
+            if (((Volatile.Read(ref _bits[first >> 6]) >> (int)first) & 1) != 0)
+            {
+                return 0;
+            }
+        }
+
+        return ReserveSlow(offset, length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ReserveSlow(long offset, long length)
     {
         if (length == 0)
         {
@@ -43,21 +75,7 @@ internal sealed unsafe class SparseReservation
 
         long first = offset >> PageShift;
         long last = (offset + length - 1) >> PageShift;
-        if (first >> 6 == last >> 6)
-        {
-            ulong mask = (ulong.MaxValue >> (int)(63 - (last - first))) << (int)(first & 63);
-            if ((Volatile.Read(ref _reserved[first >> 6]) & mask) == mask)
-            {
-                return 0;
-            }
-        }
-
-        return ReserveSlow(first, last);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int ReserveSlow(long first, long last)
-    {
+        Debug.Assert(last < _pages, "the range lies within the mapping");
         long page = first;
         while (page <= last)
         {
@@ -81,7 +99,7 @@ internal sealed unsafe class SparseReservation
 
             for (long p = page; p <= runEnd; p++)
             {
-                Interlocked.Or(ref _reserved[p >> 6], 1UL << (int)(p & 63));
+                Interlocked.Or(ref _bits[p >> 6], 1UL << (int)(p & 63));
             }
 
             page = runEnd + 1;
@@ -90,7 +108,7 @@ internal sealed unsafe class SparseReservation
         return 0;
     }
 
-    private bool IsReserved(long page) => (Volatile.Read(ref _reserved[page >> 6]) & (1UL << (int)(page & 63))) != 0;
+    private bool IsReserved(long page) => ((Volatile.Read(ref _bits[page >> 6]) >> (int)page) & 1) != 0;
 
     private int Populate(long first, long last)
     {
