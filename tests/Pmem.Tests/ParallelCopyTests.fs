@@ -218,7 +218,7 @@ let private optionTests =
               (off.CopyThreads, off.ParallelThreshold) =! (1, Int64.MaxValue)) ]
 
 let tests =
-    testList "parallel copy" [ boundaryTests; flagTests; tinyPieceTests; partTests; moveTests; allocationTests; optionTests ]
+    testList "parallel copy" [ tinyPieceTests; partTests; moveTests; allocationTests; optionTests ]
 
 /// Options that split every mapping copy from 64 KiB into 4 pieces, on pmem (forced) or not.
 let private splitEverything (isPmem: bool) =
@@ -376,4 +376,7 @@ let private saturatedPoolTests =
               finally
                   gate.Set()) ]
 
-let sequencedTests = testSequenced (testList "parallel copy (process-wide)" [ mappingTests; saturatedPoolTests ])
+/// Sequenced: the boundary and flag sweeps check that calls do split, which needs idle workers (tests running beside
+/// them may hold every worker, and a call that finds none runs on its own thread, as it should).
+let sequencedTests =
+    testSequenced (testList "parallel copy (process-wide)" [ boundaryTests; flagTests; mappingTests; saturatedPoolTests ])
