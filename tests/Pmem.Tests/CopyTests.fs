@@ -199,15 +199,22 @@ let private guardedMoves (v: Variant) =
 let private forEach (name: string) (variants: Variant list) (test: Variant -> unit) =
     testList name [ for v in variants -> testCase v.Name (fun () -> test v) ]
 
-let private vectorAndScalar = allWidths |> List.map (fun w -> variant w Clwb)
+/// PMEM_MOVDIR64B=1 on each vector width (the whole lines by MOVDIR64B, heads and tails by the width).
+let private movdir64BVariants =
+    [ for w in vectorWidths -> { variant w Clwb with Movdir64B = true } ]
+
+let private vectorAndScalar =
+    (allWidths |> List.map (fun w -> variant w Clwb)) @ movdir64BVariants
 
 let private otherFlushKinds =
     [ for w in allWidths do
           for f in [ Clflushopt; Clflush; AutoFlush; Msync ] -> variant w f ]
+    @ [ for f in [ Clflushopt; Clflush; AutoFlush ] -> { variant Avx512 f with Movdir64B = true } ]
 
 let private wcVariants =
     [ for w in [ Avx; Sse2; Avx512 ] do
           for wc in [ true; false ] -> { variant w Clwb with Wc = Some wc } ]
+    @ [ { variant Avx512 Clwb with Movdir64B = true } ]
 
 /// Generated copies, overlapping moves and fills of up to a few MiB against the model.
 let private generated (v: Variant) =
@@ -244,7 +251,10 @@ let private generatedTests =
         [ for w in allWidths do
               for f in allFlushKinds do
                   let v = variant w f
-                  testPropertyN v.Name (if f = Clwb then 60 else 15) (generated v) ]
+                  testPropertyN v.Name (if f = Clwb then 60 else 15) (generated v)
+          for f in [ Clwb; AutoFlush ] do
+              let v = { variant Avx512 f with Movdir64B = true }
+              testPropertyN v.Name 30 (generated v) ]
 
 let tests =
     testList

@@ -25,6 +25,7 @@ let allTests =
           CopyApiTests.tests
           ParallelCopyTests.tests
           ParallelCopyTests.sequencedTests
+          Movdir64BTests.tests
           SimulatorTests.tests
           PmemModuleTests.tests
           FSharpApiTests.tests
