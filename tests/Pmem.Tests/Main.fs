@@ -13,6 +13,7 @@ let allTests =
           OptionsTests.sequencedTests
           PlatformTests.tests
           PlatformTests.sequencedTests
+          DeviceInfoTests.tests
           MappingMatrixTests.tests
           MappingTests.tests
           MappingTests.sequencedTests
