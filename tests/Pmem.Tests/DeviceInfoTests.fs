@@ -158,6 +158,12 @@ let private notPmem =
                       expectStatus S.NotPmemDevice info.UnsafeShutdownCount ""
                       Expect.isNonEmpty info.KindReason "a reason"))
 
+          testCase "a mapping: the facts of its file" (fun () ->
+              withFile 8192 (fun path ->
+                  use m = PmemFile.Map path
+                  let info = PmemDeviceInfo.ForMapping m
+                  (info.Path, info.Size.Value) =! (path, 8192L)))
+
           testCase "a directory and a missing path" (fun () ->
               use dir = diskDir ()
               use t = new Tree()

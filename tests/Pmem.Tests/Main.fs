@@ -27,6 +27,7 @@ let allTests =
           ParallelCopyTests.tests
           ParallelCopyTests.sequencedTests
           Movdir64BTests.tests
+          Movdir64BTests.sequencedTests
           SimulatorTests.tests
           PmemModuleTests.tests
           FSharpApiTests.tests

@@ -130,9 +130,14 @@ let private dispatch =
               let config = PersistenceConfig.Create PmemOptions.Default
               config.UsesMovdir64B =! false
               let copy, fill = runs config PmemCopyFlags.NonTemporal 4096
-              (copy.Movdir64B, fill.Movdir64B) =! (false, false))
+              (copy.Movdir64B, fill.Movdir64B) =! (false, false)) ]
 
-          testCase "a split copy runs MOVDIR64B in every piece and is byte-exact" (fun () ->
+/// Split copies use the process-wide copy workers: run apart from the parallel-copy tests, which count the workers
+/// their own calls get.
+let private splitCopies =
+    testList
+        "split copies"
+        [ testCase "a split copy runs MOVDIR64B and is byte-exact" (fun () ->
               onCpu ()
               let v = { variant Avx512 Clwb with Movdir64B = true }
               configFor v |> ignore
@@ -188,3 +193,5 @@ let tests =
         [ testCase "the emitted loops are what GNU as assembles" encodingMatchesAssembler
           dispatch
           report ]
+
+let sequencedTests = testSequenced (testList "MOVDIR64B (process-wide)" [ splitCopies ])
