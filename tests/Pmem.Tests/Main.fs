@@ -20,6 +20,7 @@ let allTests =
           FlushTests.tests
           FlushTests.sequencedTests
           CopyTests.tests
+          CopyTests.movdir64BTests
           CopyDispatchTests.tests
           CopyAtomicityTests.tests
           CopyLibpmemTests.tests
