@@ -76,6 +76,7 @@ public static class Runner
         var registry = new Registry();
         PmemRows.Register(registry);
         OneThreadRows.Register(registry);
+        Movdir64BRows.Register(registry, log);
         FSharpRows.Register(registry);
         if (peer is not null)
         {

@@ -52,6 +52,12 @@ public sealed record PmemCapabilities(
     /// <summary>Why <see cref="CopyThreads"/> and <see cref="ParallelThreshold"/> have their values.</summary>
     public string ParallelReason { get; init; } = "";
 
+    /// <summary>Whether non-temporal copies and fills write their whole lines with MOVDIR64B (<c>PMEM_MOVDIR64B</c>).</summary>
+    public bool Movdir64B { get; init; }
+
+    /// <summary>Why <see cref="Movdir64B"/> is on or off.</summary>
+    public string Movdir64BReason { get; init; } = "";
+
     /// <summary>The report for the options in force (<see cref="PmemOptions.Current"/>).</summary>
     public static PmemCapabilities Current => From(PersistenceConfig.Current);
 
@@ -139,6 +145,8 @@ public sealed record PmemCapabilities(
             CopyThreads = c.CopyThreads,
             ParallelThreshold = c.ParallelThreshold == nuint.MaxValue ? long.MaxValue : (long)c.ParallelThreshold,
             ParallelReason = c.ParallelReason,
+            Movdir64B = c.UsesMovdir64B,
+            Movdir64BReason = c.Movdir64BReason,
         };
     }
 
@@ -162,6 +170,7 @@ public sealed record PmemCapabilities(
         sb.AppendLine($"  copy path      {CopyIsa}: {CopyIsaReason}");
         sb.AppendLine($"  NT threshold   {NonTemporalThreshold} B: {NonTemporalThresholdReason}");
         sb.AppendLine($"  WC workaround  {(WcWorkaround ? "on" : "off")}");
+        sb.AppendLine($"  MOVDIR64B      {(Movdir64B ? "on" : "off")}: {Movdir64BReason}");
         sb.AppendLine(CopyThreads == 1
             ? $"  copy threads   1: {ParallelReason}"
             : $"  copy threads   {CopyThreads}: {ParallelReason}");

@@ -101,7 +101,7 @@ public sealed partial record PmemOptions
             bool on = movdir != "0";
             options = options with { Movdir64B = on };
             Note("PMEM_MOVDIR64B", movdir, on
-                ? "MOVDIR64B requested; Pmem has no MOVDIR64B path (.NET exposes no such intrinsic), the vector path is used"
+                ? "MOVDIR64B requested: whole lines of non-temporal copies and fills use it if the CPU reports it"
                 : "MOVDIR64B stays off");
         }
 

@@ -47,7 +47,8 @@ public sealed partial record PmemOptions
     /// <summary><c>PMEM_AVX512F=0</c> sets this to <see langword="false"/>: no 512-bit copy path.</summary>
     public bool Avx512F { get; init; } = true;
 
-    /// <summary><c>PMEM_MOVDIR64B</c> (any value but 0): asks for the MOVDIR64B copy path, which Pmem does not have; reported, otherwise ignored.</summary>
+    /// <summary><c>PMEM_MOVDIR64B</c> (any value but 0): on a CPU that reports MOVDIR64B, non-temporal copies and fills write their whole 64-byte lines with MOVDIR64B (libpmem's variant); off by default, as in libpmem.</summary>
+    /// <remarks>Durability is unchanged: what a copy or fill makes durable on return (or at the next drain with <see cref="PmemCopyFlags.NoDrain"/>) is the same with or without it.</remarks>
     public bool Movdir64B { get; init; }
 
     /// <summary><c>PMEM_WC_WORKAROUND</c>: 1/0 forces the write-combining fence every 12 lines of a non-temporal copy on or off; <see langword="null"/> means on for GenuineIntel CPUs.</summary>

@@ -37,7 +37,9 @@ type Variant =
       Flush: FlushKind
       /// PMEM_WC_WORKAROUND; None = the CPU default (on for Intel).
       Wc: bool option
-      Threshold: int64 }
+      Threshold: int64
+      /// PMEM_MOVDIR64B=1: whole lines of the non-temporal routines by MOVDIR64B.
+      Movdir64B: bool }
 
     member v.Name =
         let wc =
@@ -48,13 +50,15 @@ type Variant =
         let threshold =
             if v.Threshold = PmemOptions.DefaultMovntThreshold then "" else $" threshold={v.Threshold}"
 
-        $"%A{v.Width}/%A{v.Flush}{wc}{threshold}"
+        let movdir = if v.Movdir64B then " movdir64b" else ""
+        $"%A{v.Width}/%A{v.Flush}{wc}{threshold}{movdir}"
 
 let variant width flush =
     { Width = width
       Flush = flush
       Wc = None
-      Threshold = PmemOptions.DefaultMovntThreshold }
+      Threshold = PmemOptions.DefaultMovntThreshold
+      Movdir64B = false }
 
 /// PmemOptions that force the variant (they only take features away, so the code that runs exists on this CPU), with
 /// a copy thread count and split threshold (null: Pmem's defaults).
@@ -72,6 +76,7 @@ let optionsWith (v: Variant) (copyThreads: Nullable<int>) (parallelThreshold: Nu
                         | Some b -> Nullable b
                         | None -> Nullable()),
         MovntThreshold = v.Threshold,
+        Movdir64B = v.Movdir64B,
         CopyThreads = copyThreads,
         ParallelThreshold = parallelThreshold
     )
@@ -104,6 +109,9 @@ let configFor (v: Variant) =
 
     if v.Flush <> Msync && v.Flush <> AutoFlush && config.Instruction <> expectedInstruction v.Flush then
         skip $"this CPU has no %A{v.Flush} (it would use {config.Instruction})"
+
+    if v.Movdir64B && not config.UsesMovdir64B then
+        skip $"no MOVDIR64B path here: {config.Movdir64BReason}"
 
     config
 

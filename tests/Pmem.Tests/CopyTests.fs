@@ -199,6 +199,10 @@ let private guardedMoves (v: Variant) =
 let private forEach (name: string) (variants: Variant list) (test: Variant -> unit) =
     testList name [ for v in variants -> testCase v.Name (fun () -> test v) ]
 
+/// PMEM_MOVDIR64B=1 on each vector width (the whole lines by MOVDIR64B, heads and tails by the width).
+let private movdir64BVariants =
+    [ for w in vectorWidths -> { variant w Clwb with Movdir64B = true } ]
+
 let private vectorAndScalar = allWidths |> List.map (fun w -> variant w Clwb)
 
 let private otherFlushKinds =
@@ -262,3 +266,30 @@ let tests =
           forEach "guard pages: nothing is read or written outside the ranges" (vectorAndScalar @ [ variant Avx512 AutoFlush ]) guardPages
           forEach "guard pages: overlapping moves both ways, from guard to guard" (vectorAndScalar @ [ variant Avx512 AutoFlush ]) guardedMoves
           generatedTests ]
+
+/// The same sweeps with PMEM_MOVDIR64B=1 (whole lines by MOVDIR64B). Sequenced: run apart from the parallel-copy tests,
+/// which count the copy workers their calls get, so these CPU-heavy sweeps do not starve the workers of a 2-CPU machine.
+let movdir64BTests =
+    let movdirFlush = [ for f in [ Clflushopt; Clflush; AutoFlush ] -> { variant Avx512 f with Movdir64B = true } ]
+
+    testSequenced (
+        testList
+            "copy engine (MOVDIR64B)"
+            [ forEach "copy: every destination misalignment × lengths 0..127 and 192..319 × 5 source misalignments × each routine" movdir64BVariants (fun v ->
+                  sweepMoves v someSourceMisalignments)
+              forEach "fill: every destination misalignment × lengths 0..127 and 192..319 × each routine" movdir64BVariants sweepFills
+              forEach "copy: every destination × every source misalignment × every tail, 1 and 4 lines" movdir64BVariants fullMisalignmentSweep
+              forEach "copy and fill with other flush flavours: every destination misalignment × lengths around line and threshold" movdirFlush (fun v ->
+                  sweepMoves v [ 0; 33 ]
+                  sweepFills v)
+              forEach "lengths 700..900 and 1530..1600 × every destination misalignment" [ { variant Avx512 Clwb with Movdir64B = true } ] sweepWcLoop
+              forEach "overlapping moves both directions, distances 1..130 and beyond, each routine" movdir64BVariants sweepOverlaps
+              forEach "line blocks: runs of 0..40 lines (+ 0, 8, 37 bytes) copied, filled and moved by 64..1025 both ways" movdir64BVariants sweepBlocks
+              forEach "guard pages: nothing is read or written outside the ranges" movdir64BVariants guardPages
+              forEach "guard pages: overlapping moves both ways, from guard to guard" movdir64BVariants guardedMoves
+              testList
+                  "generated copies, moves and fills up to 3 MiB equal Span.CopyTo / Span.Fill"
+                  [ for f in [ Clwb; AutoFlush ] do
+                        let v = { variant Avx512 f with Movdir64B = true }
+                        testPropertyN v.Name 30 (generated v) ] ]
+    )

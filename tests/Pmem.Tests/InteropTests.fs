@@ -44,6 +44,16 @@ let private constants: (string * int64) list =
       "S_IFLNK", int64 L.S_IFLNK
       "MADV_POPULATE_WRITE", int64 L.MADV_POPULATE_WRITE
       "FALLOC_FL_KEEP_SIZE", int64 L.FALLOC_FL_KEEP_SIZE
+      "FALLOC_FL_PUNCH_HOLE", int64 L.FALLOC_FL_PUNCH_HOLE
+      "FS_IOC_FIEMAP", int64 L.FS_IOC_FIEMAP
+      "FIEMAP_FLAG_SYNC", int64 L.FIEMAP_FLAG_SYNC
+      "FIEMAP_EXTENT_LAST", int64 L.FIEMAP_EXTENT_LAST
+      "sizeof(struct fiemap)", int64 sizeof<L.Fiemap>
+      "offsetof(struct fiemap, fm_extent_count)", 24L
+      "sizeof(struct fiemap_extent)", int64 sizeof<L.FiemapExtent>
+      "offsetof(struct fiemap_extent, fe_physical)", 8L
+      "offsetof(struct fiemap_extent, fe_length)", 16L
+      "offsetof(struct fiemap_extent, fe_flags)", 40L
       "sizeof(struct stat)", 144L
       "offsetof(struct stat, st_dev)", 0L
       "offsetof(struct stat, st_mode)", 24L
@@ -75,7 +85,7 @@ let private program () =
         |> List.map (fun (expr, value) -> $"_Static_assert((long long)({expr}) == {value}LL, \"{expr} is not {value}\");")
     String.concat
         "\n"
-        ([ "#define _GNU_SOURCE"; "#include <fcntl.h>"; "#include <linux/falloc.h>"; "#include <sys/mman.h>"; "#include <sys/stat.h>"
+        ([ "#define _GNU_SOURCE"; "#include <fcntl.h>"; "#include <linux/falloc.h>"; "#include <linux/fs.h>"; "#include <linux/fiemap.h>"; "#include <sys/mman.h>"; "#include <sys/stat.h>"
            "#include <stddef.h>"; "#include <errno.h>"; "int main(void) { return 0; }" ]
          @ asserts)
 

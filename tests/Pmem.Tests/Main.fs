@@ -13,18 +13,22 @@ let allTests =
           OptionsTests.sequencedTests
           PlatformTests.tests
           PlatformTests.sequencedTests
+          DeviceInfoTests.tests
           MappingMatrixTests.tests
           MappingTests.tests
           MappingTests.sequencedTests
           FlushTests.tests
           FlushTests.sequencedTests
           CopyTests.tests
+          CopyTests.movdir64BTests
           CopyDispatchTests.tests
           CopyAtomicityTests.tests
           CopyLibpmemTests.tests
           CopyApiTests.tests
           ParallelCopyTests.tests
           ParallelCopyTests.sequencedTests
+          Movdir64BTests.tests
+          Movdir64BTests.sequencedTests
           SimulatorTests.tests
           PmemModuleTests.tests
           FSharpApiTests.tests

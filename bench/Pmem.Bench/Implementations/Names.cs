@@ -21,4 +21,5 @@ internal static class Names
     public const string NtStoreC2 = "NT store ceiling, 2 threads (C)";
     public const string NtCopyC2 = "NT copy ceiling, 2 threads (C)";
     public const string PmemOneThread = "Pmem C# (1 thread)";
+    public const string PmemMovdir64B = "Pmem C# (MOVDIR64B)";
 }

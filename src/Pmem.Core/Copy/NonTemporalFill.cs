@@ -75,7 +75,7 @@ internal static unsafe class NonTemporalFill
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tail<TLine>(byte* dest, byte value, nuint length, FlushStub flush)
+    internal static void Tail<TLine>(byte* dest, byte value, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {
         Debug.Assert(length is > 0 and < 64, "a tail is a partial line");

@@ -165,7 +165,7 @@ internal static unsafe class NonTemporalMove
 
     /// <summary>The last partial line, <paramref name="dest"/> 64-byte aligned (forward) or ending on a boundary (backward).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tail<TLine>(byte* dest, byte* src, nuint length, FlushStub flush)
+    internal static void Tail<TLine>(byte* dest, byte* src, nuint length, FlushStub flush)
         where TLine : struct, IVectorLine<TLine>
     {
         Debug.Assert(length is > 0 and < 64, "a tail is a partial line");

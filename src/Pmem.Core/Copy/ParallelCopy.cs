@@ -106,7 +106,7 @@ internal static unsafe class ParallelCopy
             PageFlush.Sync(dest, length);
         }
 
-        return new CopyRun(path, run.Isa, running);
+        return new CopyRun(path, run.Isa, running, run.Movdir64B);
     }
 
     /// <summary>Where piece <paramref name="k"/> of <paramref name="parts"/> starts: the next 64-byte boundary of the destination, within the range.</summary>

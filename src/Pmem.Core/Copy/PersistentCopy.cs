@@ -16,7 +16,8 @@ namespace Pmem;
 /// <see cref="TemporalMove"/>/<see cref="TemporalFill"/>, compiled once per width (<see cref="VectorLine512"/>,
 /// <see cref="VectorLine256"/>, <see cref="VectorLine128"/>), and <see cref="GenericCopy"/> for
 /// <c>PMEM_NO_MOVNT=1</c>. The width comes from <see cref="PersistenceConfig.Isa"/> (CPU and <c>PMEM_AVX</c>,
-/// <c>PMEM_AVX512F</c>).</para>
+/// <c>PMEM_AVX512F</c>). With <c>PMEM_MOVDIR64B=1</c> on a CPU that has it, the non-temporal routines write their
+/// whole lines with <see cref="Movdir64BCopy"/> instead.</para>
 /// <para>Fences, as libpmem: with CLWB or CLFLUSHOPT a non-temporal copy ends without SFENCE, because the drain
 /// that follows is one (and with <see cref="PmemCopyFlags.NoDrain"/> the caller's later drain is). With CLFLUSH
 /// only, the drain is empty (CLFLUSH orders itself), so the streaming stores get their own SFENCE at the end; and
@@ -88,6 +89,11 @@ internal static unsafe class PersistentCopy
         if (path == CopyPath.NonTemporalFlush)
         {
             Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
+            if (config.UsesMovdir64B)
+            {
+                return MoveMovdir64B(config, path, dest, src, length);
+            }
+
             var flush = config.FlushStub;
             CopyIsa isa = config.Isa switch
             {
@@ -115,6 +121,11 @@ internal static unsafe class PersistentCopy
         if (path == CopyPath.NonTemporalFlush)
         {
             Debug.Assert(config.Isa != CopyIsa.Generic && config.HasCpuFlush, "the decision picks non-temporal stores only with vectors and a flush stub");
+            if (config.UsesMovdir64B)
+            {
+                return FillMovdir64B(config, path, dest, value, length);
+            }
+
             var flush = config.FlushStub;
             CopyIsa isa = config.Isa switch
             {
@@ -144,6 +155,8 @@ internal static unsafe class PersistentCopy
             case CopyPath.TemporalFlush:
                 TemporalMove.MoveAndFlush<TLine>(dest, src, length, config.FlushStub);
                 break;
+            case CopyPath.NonTemporalAutoFlush when config.UsesMovdir64B:
+                return MoveMovdir64B(config, path, dest, src, length);
             case CopyPath.NonTemporalAutoFlush:
                 NonTemporalMove.Move<TLine>(dest, src, length, null, config.WcWorkaround);
                 Sse.StoreFence();
@@ -170,6 +183,8 @@ internal static unsafe class PersistentCopy
             case CopyPath.TemporalFlush:
                 TemporalFill.FillAndFlush<TLine>(dest, value, length, config.FlushStub);
                 break;
+            case CopyPath.NonTemporalAutoFlush when config.UsesMovdir64B:
+                return FillMovdir64B(config, path, dest, value, length);
             case CopyPath.NonTemporalAutoFlush:
                 NonTemporalFill.Fill<TLine>(dest, value, length, null, config.WcWorkaround);
                 Sse.StoreFence();
@@ -227,6 +242,59 @@ internal static unsafe class PersistentCopy
         }
 
         return new CopyRun(path, CopyIsa.Generic);
+    }
+
+    /// <summary>
+    /// A non-temporal routine with MOVDIR64B for the whole lines (<c>PMEM_MOVDIR64B=1</c>). MOVDIR64B stores are
+    /// weakly ordered like streaming stores, so the fences are those of the vector routine: with flushes off an SFENCE
+    /// here; with flushes on the drain that follows (or, with NoDrain, the caller's next drain) is the SFENCE, except
+    /// with CLFLUSH only, whose drain is empty, so the SFENCE is here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun MoveMovdir64B(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    {
+        Debug.Assert(path is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush, "MOVDIR64B replaces non-temporal bodies only");
+        var flush = path == CopyPath.NonTemporalFlush ? config.FlushStub : null;
+        var forward = config.Movdir64BForward;
+        var backward = config.Movdir64BBackward;
+        CopyIsa isa = config.Isa switch
+        {
+            CopyIsa.Avx512F => Movdir64BCopy.Move<VectorLine512>(dest, src, length, flush, forward, backward),
+            CopyIsa.Avx => Movdir64BCopy.Move<VectorLine256>(dest, src, length, flush, forward, backward),
+            _ => Movdir64BCopy.Move<VectorLine128>(dest, src, length, flush, forward, backward),
+        };
+        FenceMovdir64B(config, path);
+        return new CopyRun(path, isa, Movdir64B: true);
+    }
+
+    /// <summary>As <see cref="MoveMovdir64B"/>, for fills.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static CopyRun FillMovdir64B(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    {
+        Debug.Assert(path is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush, "MOVDIR64B replaces non-temporal bodies only");
+        var flush = path == CopyPath.NonTemporalFlush ? config.FlushStub : null;
+        var fill = config.Movdir64BFill;
+        CopyIsa isa = config.Isa switch
+        {
+            CopyIsa.Avx512F => Movdir64BCopy.Fill<VectorLine512>(dest, value, length, flush, fill),
+            CopyIsa.Avx => Movdir64BCopy.Fill<VectorLine256>(dest, value, length, flush, fill),
+            _ => Movdir64BCopy.Fill<VectorLine128>(dest, value, length, flush, fill),
+        };
+        FenceMovdir64B(config, path);
+        return new CopyRun(path, isa, Movdir64B: true);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FenceMovdir64B(PersistenceConfig config, CopyPath path)
+    {
+        if (path == CopyPath.NonTemporalAutoFlush)
+        {
+            Sse.StoreFence();
+        }
+        else
+        {
+            FenceUnlessDrainDoes(config);
+        }
     }
 
     /// <summary>With CLFLUSH only the drain is empty, so non-temporal stores need a fence of their own.</summary>

@@ -1,16 +1,14 @@
 using System;
-using System.Runtime.InteropServices;
 
 namespace Pmem;
 
 /// <summary>
-/// The emitted flush loops, one per instruction, on one anonymous page that is written while read-write and then
-/// made read-execute (never writable and executable at once). Built at first use, kept for the process lifetime.
+/// The emitted flush loops, one per instruction, on one <see cref="StubPage"/>. Built at first use, kept for the
+/// process lifetime.
 /// </summary>
 internal static unsafe class FlushStubs
 {
-    /// <summary>Each stub starts on its own 64-byte line of the page.</summary>
-    private const int Slot = 64;
+    private const int Slot = StubPage.Slot;
 
     private static readonly FlushInstruction[] s_order = [FlushInstruction.Clflush, FlushInstruction.Clflushopt, FlushInstruction.Clwb];
     private static readonly Lazy<(nint Page, string? Failure)> s_page = new(Emit);
@@ -48,35 +46,12 @@ internal static unsafe class FlushStubs
 
     private static (nint, string?) Emit()
     {
-        const nuint pageSize = 4096;
-        nint page = Interop.Libc.mmap(
-            0,
-            pageSize,
-            Interop.Libc.PROT_READ | Interop.Libc.PROT_WRITE,
-            Interop.Libc.MAP_PRIVATE | Interop.Libc.MAP_ANONYMOUS,
-            fd: -1,
-            offset: 0);
-        if (page == Interop.Libc.MAP_FAILED)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            return (0, $"mmap of the stub page failed ({ErrnoNames.Name(errno)})");
-        }
-
-        var target = new Span<byte>((void*)page, (int)pageSize);
-        target.Fill(0xCC); // int3 between stubs: a stray jump traps instead of sliding.
+        var code = new byte[s_order.Length][];
         for (int i = 0; i < s_order.Length; i++)
         {
-            byte[] code = FlushStubEncoding.Encode(s_order[i]);
-            code.CopyTo(target.Slice(i * Slot, Slot));
+            code[i] = FlushStubEncoding.Encode(s_order[i]);
         }
 
-        if (Interop.Libc.mprotect(page, pageSize, Interop.Libc.PROT_READ | Interop.Libc.PROT_EXEC) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            Interop.Libc.munmap(page, pageSize);
-            return (0, $"the kernel refused to make the stub page executable ({ErrnoNames.Name(errno)}; a hardened policy such as SELinux execmem or PaX)");
-        }
-
-        return (page, null);
+        return StubPage.Emit(code);
     }
 }

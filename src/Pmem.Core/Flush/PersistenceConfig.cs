@@ -50,6 +50,7 @@ internal sealed unsafe partial class PersistenceConfig
         Isa = ChooseIsa(options, Cpu);
         NtThreshold = (nuint)options.MovntThreshold;
         WcWorkaround = options.WcWorkaround ?? Cpu.IsGenuineIntel;
+        ChooseMovdir64B();
         (CopyThreads, ParallelThreshold, ParallelReason) = ResolveParallel(options, Isa, Environment.ProcessorCount);
     }
 
