@@ -78,14 +78,19 @@ public sealed class PmemDeviceInfo
     }
 
     /// <summary>The facts about the file or device a mapping was made from.</summary>
-    /// <param name="mapping">A mapping made by <see cref="PmemFile"/>.</param>
-    /// <returns>The facts; for a mapping without a path (a temporary file) every fact says so.</returns>
+    /// <remarks>
+    /// The facts are the whole file's: bad blocks are in file offsets, so those inside the mapping are the ones in
+    /// <c>[mapping.FileOffset, mapping.FileOffset + mapping.Length)</c> (<see cref="BadBlocks(long, long)"/>).
+    /// </remarks>
+    /// <param name="mapping">A mapping made by <see cref="PmemFile"/> or <see cref="PmemSource"/>.</param>
+    /// <returns>The facts; for a mapping without a path (a temporary file, a handle, anonymous memory) every fact says so.</returns>
     public static PmemDeviceInfo ForMapping(PmemMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         return mapping.Path is { } path
             ? ForPath(path)
-            : new PmemDeviceInfo("(temporary file)", new NdTopology(PmemDeviceKind.NotPmem, "the mapping has no path (a temporary file)", "/sys", null, null, null, mapping.Length)
+            : new PmemDeviceInfo(mapping.IsAnonymous ? "(anonymous)" : "(temporary file or handle)", new NdTopology(PmemDeviceKind.NotPmem,
+                mapping.IsAnonymous ? "the mapping is anonymous memory" : "the mapping has no path (a temporary file or a handle)", "/sys", null, null, null, mapping.Length)
             {
                 Invalid = PmemDeviceFactStatus.NotSupported,
             });
