@@ -8,7 +8,7 @@ open global.Pmem
 /// Durable.commitAtomic and Durable.recover: a plan's writes made all-or-nothing across crashes with PmemRedoLog.
 /// </summary>
 /// <remarks>
-/// <para>The target is claimed for the whole atomic commit (ICommitTarget.Begin): a Dispose on another thread cannot
+/// <para>The target is claimed for the whole atomic commit (ICommitTarget.TryBegin): a Dispose on another thread cannot
 /// unmap it between the log, the commit mark and the apply; a disposed target is <c>Error Disposed</c> before
 /// anything, whatever the plan.</para>
 /// <para>Phase 1 is the ordinary one (the plan runs against a Journal, nothing is stored; the plan's own exceptions

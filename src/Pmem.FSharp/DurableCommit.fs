@@ -16,13 +16,8 @@ module internal DurableCommit =
         | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
         | StoreHint.Temporal -> PmemCopyFlags.Temporal
 
-    /// ICommitTarget.Begin: false when the target was disposed.
-    let tryBegin (target: ICommitTarget) =
-        try
-            target.Begin()
-            true
-        with :? ObjectDisposedException ->
-            false
+    /// ICommitTarget.TryBegin: false when the target was disposed.
+    let inline tryBegin (target: ICommitTarget) = target.TryBegin()
 
     /// Runs <paramref name="body"/> with <paramref name="target"/> claimed for the calling thread (a mapping stays
     /// mapped until it returns); <c>Error Disposed</c> when the target was disposed, without running it.

@@ -10,7 +10,7 @@ namespace Pmem;
 /// on its stores (<see cref="CommitWork.Events"/>, <see cref="RecordingStores{TInner}"/>).
 /// </summary>
 /// <remarks>
-/// <para>A commit runs in two phases, between <see cref="Begin"/> and <see cref="End"/>. Phase 1 (the F# layer's
+/// <para>A commit runs in two phases, between <see cref="TryBegin"/> and <see cref="End"/>. Phase 1 (the F# layer's
 /// journal) runs the plan with nothing stored: reads go to <see cref="Read"/>, ranges are checked against
 /// <see cref="Length"/>. Phase 2 is <see cref="Apply"/>: the target runs <see cref="CommitApply"/> over its stores
 /// (<see cref="ICommitStores"/>), which alone decides temporal or non-temporal stores (<see cref="CopyDecision"/>) and
@@ -26,12 +26,12 @@ internal interface ICommitTarget
 
     /// <summary>
     /// Claims the target for one commit on the calling thread: until <see cref="End"/> it stays usable (a mapping
-    /// stays mapped; a concurrent Dispose defers its unmap). Throws <see cref="ObjectDisposedException"/> once it
-    /// was disposed.
+    /// stays mapped; a concurrent Dispose defers its unmap). False, having claimed nothing, once it was disposed
+    /// (a commit then answers Disposed; no exception on the fast path).
     /// </summary>
-    void Begin();
+    bool TryBegin();
 
-    /// <summary>Ends what <see cref="Begin"/> began.</summary>
+    /// <summary>Ends what a successful <see cref="TryBegin"/> began.</summary>
     void End();
 
     /// <summary>Copies <c>[offset, offset + destination.Length)</c> (in range) into <paramref name="destination"/>, as loads see it now.</summary>
@@ -40,7 +40,7 @@ internal interface ICommitTarget
     void Read(long offset, Span<byte> destination);
 
     /// <summary>
-    /// The target as an <see cref="IPmemTarget"/> that works while this commit holds it (between <see cref="Begin"/>
+    /// The target as an <see cref="IPmemTarget"/> that works while this commit holds it (between <see cref="TryBegin"/>
     /// and <see cref="End"/>), even after a Dispose started on any thread: what an atomic commit hands the redo log,
     /// so that nothing can stop it between the log, the commit mark and the apply.
     /// </summary>

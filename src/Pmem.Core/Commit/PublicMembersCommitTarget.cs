@@ -16,9 +16,7 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public bool IsPmem => target.IsPmem;
 
-    public void Begin()
-    {
-    }
+    public bool TryBegin() => true;
 
     public void End()
     {

@@ -10,7 +10,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 {
     ICommitTarget IPmemTarget.CommitTarget => this;
 
-    void ICommitTarget.Begin() => Enter(0, 0);
+    bool ICommitTarget.TryBegin() => TryClaim(out _);
 
     void ICommitTarget.End() => Exit();
 

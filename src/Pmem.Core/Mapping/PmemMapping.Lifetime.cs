@@ -98,6 +98,21 @@ public sealed unsafe partial class PmemMapping
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Claim(out bool counted)
     {
+        if (!TryClaim(out counted))
+        {
+            ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
+        }
+
+        return _address;
+    }
+
+    /// <summary>
+    /// Claims the mapping as <see cref="Claim"/> does; false, having claimed nothing, once it is disposed (what a
+    /// commit's <see cref="ICommitTarget.TryBegin"/> needs: no exception to catch on its fast path).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryClaim(out bool counted)
+    {
         MappingUse use = MappingUse.ForThisThread;
         PmemMapping? current = use.Current;
         counted = false;
@@ -108,22 +123,23 @@ public sealed unsafe partial class PmemMapping
             if (IsDisposedState)
             {
                 Volatile.Write(ref use.Current, null);
-                RefuseDisposed();
+                TryUnmap(); // an unmap that may have waited for this slot
+                return false;
             }
 
             use.Depth = 1;
-            return _address;
+            return true;
         }
 
         if (ReferenceEquals(current, this))
         {
             // Nested on the same thread: already claimed (a Dispose in between leaves the unmap to the outermost Exit).
             use.Depth++;
-            return _address;
+            return true;
         }
 
         counted = true;
-        return ClaimCounted();
+        return TryClaimCounted();
     }
 
     /// <summary>Ends what <see cref="Enter"/> began.</summary>
@@ -169,26 +185,27 @@ public sealed unsafe partial class PmemMapping
         }
     }
 
+    /// <summary>A claim through SafeBuffer's reference count (the thread's slot holds another mapping); false once disposed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private byte* ClaimCounted()
+    private bool TryClaimCounted()
     {
-        byte* p = null;
-        _handle.AcquirePointer(ref p); // throws ObjectDisposedException once the handle is closed
-        if (IsDisposedState)
+        bool added = false;
+        try
         {
-            _handle.ReleasePointer();
-            ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
+            _handle.DangerousAddRef(ref added); // throws ObjectDisposedException once the handle is closed
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
         }
 
-        return p;
-    }
+        if (IsDisposedState)
+        {
+            _handle.DangerousRelease();
+            return false;
+        }
 
-    /// <summary>The slot was cleared after the claim saw the disposal: finish an unmap that may wait for it, then throw.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RefuseDisposed()
-    {
-        TryUnmap();
-        ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

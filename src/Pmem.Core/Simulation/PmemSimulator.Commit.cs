@@ -16,9 +16,7 @@ public sealed partial class PmemSimulator : ICommitTarget
 
     IPmemTarget ICommitTarget.Claimed => this;
 
-    void ICommitTarget.Begin()
-    {
-    }
+    bool ICommitTarget.TryBegin() => true;
 
     void ICommitTarget.End()
     {
