@@ -228,11 +228,11 @@ let private mappingTests =
               let path = dir.File "redo.pmem"
 
               do
-                  use mapping = path |> Pmem.mapFile (MapOptions.create (int64 size))
+                  use mapping = path |> Mapping.mapFile (MapOptions.create (int64 size))
                   PmemRedoLog.Commit(mapping, region, writes entries)
 
-              use again = path |> Pmem.mapFile MapOptions.existing
-              let image = Pmem.read 0L (int64 size) again
+              use again = path |> Mapping.mapFile MapOptions.existing
+              let image = Mapping.read 0L (int64 size) again
               image[8..27] =! bytes 20 0xAAuy
               image[100..107] =! bytes 8 0xBBuy
               BinaryPrimitives.ReadUInt64LittleEndian(ReadOnlySpan(image, int region.Offset, 8)) =! RedoLogLayout.Magic
