@@ -10,7 +10,7 @@ namespace Pmem.Bench;
 /// <summary>
 /// The benchmark as a library: <see cref="Run"/> measures every implementation side by side and writes the CSV
 /// files, and (when <see cref="BenchOptions.DocsDirectory"/> is set) <c>perf.md</c> with its chart. The
-/// <c>Pmem.Bench</c> program and <c>pmem bench</c> are thin shells over it.
+/// <c>Pmem.Bench</c> program (the build script's Bench target runs it) is a thin shell over it.
 /// </summary>
 public static class Runner
 {

@@ -52,7 +52,7 @@ let path = Path.Combine(Path.GetTempPath(), $"durable-log-{Guid.NewGuid():N}.pme
 
 try
     do
-        use log = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
+        use log = path |> Mapping.mapFile (MapOptions.openOrCreate 4096L)
         // What the commit will do: the writes, the barrier, each flush and drain (nothing is written by render).
         printf "%s" (append [ "alpha"; "beta"; "gamma" ] |> Durable.renderOn log)
 
@@ -65,7 +65,7 @@ try
         | Error e -> failwith (PmemError.describe e)
 
     // Reopen: what the commits made durable is in the file.
-    use log = path |> Pmem.mapFile MapOptions.existing
+    use log = path |> Mapping.mapFile MapOptions.existing
 
     match readAll |> Durable.commit log with
     | Ok records ->

@@ -28,14 +28,14 @@ let copyBlocks (source: Stream) (copyBlock: int64 -> ReadOnlyMemory<byte> -> uni
 
 /// Copies to pmem, postponing the drain step until the end.
 let copyToPmem (mapping: PmemMapping) (source: Stream) =
-    copyBlocks source (fun offset block -> mapping |> Pmem.copyMemory PmemCopyFlags.NoDrain offset block)
+    copyBlocks source (fun offset block -> mapping |> Mapping.copyMemory PmemCopyFlags.NoDrain offset block)
     // Perform the final step: everything copied above is durable when the drain returns.
-    Pmem.drain mapping
+    Mapping.drain mapping
 
 /// Copies to a file that is not persistent memory: plain copies, then one msync of the whole file.
 let copyToNonPmem (mapping: PmemMapping) (source: Stream) =
-    copyBlocks source (fun offset block -> mapping |> Pmem.copyMemory PmemCopyFlags.NoFlush offset block)
-    mapping |> Pmem.msync 0L mapping.Length
+    copyBlocks source (fun offset block -> mapping |> Mapping.copyMemory PmemCopyFlags.NoFlush offset block)
+    mapping |> Mapping.msync 0L mapping.Length
 
 match fsi.CommandLineArgs with
 | [| _; source; destination |] ->
@@ -47,7 +47,7 @@ match fsi.CommandLineArgs with
             exit 1
 
     // Create the destination (it must not exist) with the source's length, and map it.
-    match destination |> Pmem.tryMapFile (MapOptions.createNew input.Length) with
+    match destination |> Mapping.tryMapFile (MapOptions.createNew input.Length) with
     | Error e ->
         eprintfn "full_copy: %s" (PmemError.describe e)
         exit 1
@@ -55,12 +55,12 @@ match fsi.CommandLineArgs with
         use mapping = mapping
 
         // Determine whether the file is true pmem and call the appropriate copy routine.
-        if Pmem.isPmem mapping then
+        if Mapping.isPmem mapping then
             copyToPmem mapping input
         else
             copyToNonPmem mapping input
 
-        let how = if Pmem.isPmem mapping then "no-drain copies, one drain" else "copies, one msync"
+        let how = if Mapping.isPmem mapping then "no-drain copies, one drain" else "copies, one msync"
         printfn "copied %d bytes to %s in %d-byte blocks (%s)" mapping.Length destination bufferLength how
 | _ ->
     eprintfn "usage: dotnet fsi full_copy.fsx SOURCE DESTINATION"

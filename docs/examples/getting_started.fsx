@@ -10,18 +10,18 @@ open System.Text
 open Pmem.FSharp
 
 // What Pmem chose on this machine (flush instruction, drain, copy path, eADR), and why.
-printfn "%O" (Pmem.capabilities ())
+printfn "%O" (Mapping.capabilities ())
 
 let path = Path.Combine(Path.GetTempPath(), $"getting-started-{Guid.NewGuid():N}.pmem")
 
 try
     do
-        use log = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
-        printfn "mapped %s: is-pmem %b" path (Pmem.isPmem log)
+        use log = path |> Mapping.mapFile (MapOptions.openOrCreate 4096L)
+        printfn "mapped %s: is-pmem %b" path (Mapping.isPmem log)
 
         // One write, durable when the call returns (flush + drain on pmem, msync otherwise).
         let greeting = Encoding.UTF8.GetBytes "hello, persistent memory"
-        log |> Pmem.copy 64L greeting
+        log |> Mapping.copy 64L greeting
 
         // A durable plan: built now, run by the commit, which flushes each touched line once and drains once per group.
         let publish =
@@ -39,7 +39,7 @@ try
         | Error e -> failwith (PmemError.describe e)
 
     // Map the file again and read what the commit made durable.
-    use log = path |> Pmem.mapFile MapOptions.existing
+    use log = path |> Mapping.mapFile MapOptions.existing
 
     let readBack =
         durable {

@@ -13,14 +13,14 @@ let pmemLength = 4096L
 match fsi.CommandLineArgs with
 | [| _; path |] ->
     // Create the file with exactly 4 KiB allocated (or resize an existing one) and map it.
-    match path |> Pmem.tryMapFile (MapOptions.createOrResize pmemLength) with
+    match path |> Mapping.tryMapFile (MapOptions.createOrResize pmemLength) with
     | Error e ->
         eprintfn "manpage: %s" (PmemError.describe e)
         exit 1
     | Ok mapping ->
         use mapping = mapping
         // Decided once, when the file was mapped (MAP_SYNC or device DAX, or PMEM_IS_PMEM_FORCE): keep the answer.
-        let isPmem = Pmem.isPmem mapping
+        let isPmem = Mapping.isPmem mapping
 
         // Store a string to the persistent memory: plain stores, which reach the media in any order, or not at all,
         // until they are flushed.
@@ -29,11 +29,11 @@ match fsi.CommandLineArgs with
             use lease = mapping.Lease(0L, int pmemLength)
             Encoding.UTF8.GetBytes("hello, persistent memory", lease.Span)
 
-        // Flush the stores above to persistence. (Pmem.persist alone makes the same choice for you.)
+        // Flush the stores above to persistence. (Mapping.persist alone makes the same choice for you.)
         if isPmem then
-            mapping |> Pmem.persist 0L pmemLength
+            mapping |> Mapping.persist 0L pmemLength
         else
-            mapping |> Pmem.msync 0L pmemLength
+            mapping |> Mapping.msync 0L pmemLength
 
         let how = if isPmem then "flush + drain" else "msync"
         printfn "stored %d bytes in %s and made them durable with %s" stored path how

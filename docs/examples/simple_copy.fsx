@@ -19,7 +19,7 @@ match fsi.CommandLineArgs with
 
     // Create the destination (it must not exist) with the source's length, and map it. An empty source cannot be
     // copied this way: pmem_map_file creates files of at least one byte.
-    match destination |> Pmem.tryMapFile (MapOptions.createNew (int64 bytes.Length)) with
+    match destination |> Mapping.tryMapFile (MapOptions.createNew (int64 bytes.Length)) with
     | Error e ->
         eprintfn "simple_copy: %s" (PmemError.describe e)
         exit 1
@@ -28,9 +28,9 @@ match fsi.CommandLineArgs with
 
         // Write it to the pmem: durable when the call returns. On persistent memory this is pmem_memcpy_persist;
         // otherwise the mapping copies and msyncs, the C example's else branch.
-        mapping |> Pmem.copy 0L bytes
+        mapping |> Mapping.copy 0L bytes
 
-        let how = if Pmem.isPmem mapping then "memcpy_persist" else "memcpy + msync"
+        let how = if Mapping.isPmem mapping then "memcpy_persist" else "memcpy + msync"
         printfn "copied %d bytes to %s (%s)" bytes.Length destination how
 | _ ->
     eprintfn "usage: dotnet fsi simple_copy.fsx SOURCE DESTINATION"

@@ -79,7 +79,7 @@ let private writeTemporary token (input: FileStream) (source: string) (temporary
 
         Ok { Bytes = 0L; Elapsed = TimeSpan.Zero; IsPmem = false; Reason = "" }
     else
-        match temporary |> Pmem.tryMapFile (MapOptions.createNew input.Length) with
+        match temporary |> Mapping.tryMapFile (MapOptions.createNew input.Length) with
         | Error error -> Error error
         | Ok mapping ->
             use mapping = mapping

@@ -32,11 +32,6 @@ let NoSpace = 5
 [<Literal>]
 let PermissionDenied = 6
 
-/// Something `pmem bench` needs is missing: a checkout of the repository (the harness is not in the tool package), or
-/// gcc / libpmem-dev for its C peer (it prints how to install them; `--no-peer` runs without the peer).
-[<Literal>]
-let MissingDependency = 7
-
 /// SIGINT (Ctrl-C) stopped the command; `pmem copy` removed its partial copy first (128 + 2, as shells report it).
 [<Literal>]
 let Interrupted = 130
@@ -58,7 +53,6 @@ let all =
       AlreadyExists, "the destination already exists (pmem never overwrites)"
       NoSpace, "no space left (disk full, quota, file-size limit)"
       PermissionDenied, "permission denied or read-only file system"
-      MissingDependency, "pmem bench: not inside a Pmem checkout, or gcc / libpmem-dev for its C peer is missing"
       Interrupted, "interrupted by SIGINT (pmem copy removes its partial copy first)"
       Terminated, "terminated by SIGTERM (pmem copy removes its partial copy first)" ]
 

@@ -95,7 +95,7 @@ let run (path: string option) =
     | Some path when Directory.Exists path ->
         Output.fail "info" ExitCode.BadArguments $"{path} is a directory, not a file"
     | Some path ->
-        match path |> Pmem.tryMapFile MapOptions.existing with
+        match path |> Mapping.tryMapFile MapOptions.existing with
         | Error (PmemError.PermissionDenied _) when readable path ->
             // info writes nothing: a file this user may read but not write gets the report and what can be said.
             header ()

@@ -22,21 +22,6 @@ type CopyArgs =
             match this with
             | Files _ -> "the file to copy, and the new file to create with its contents (it must not exist)."
 
-[<HelpFlags("--help", "-h")>]
-type BenchArgs =
-    | Quick
-    | No_Peer
-    | Filter of text: string
-    | Output of directory: string
-
-    interface IArgParserTemplate with
-        member this.Usage =
-            match this with
-            | Quick -> "the quick run (under 3 minutes): cold rows and hot persists, 9 rounds."
-            | No_Peer -> "run without the C peer (C libpmem called from C); the report says loudly that it is missing."
-            | Filter _ -> "only operations whose name contains this text, e.g. memcpy."
-            | Output _ -> "where to write the CSV files, perf.md and the chart (default: the checkout's bench/results and docs)."
-
 // A new command is one case here, its usage line, one match arm in `main` and its options in `options`.
 [<HelpFlags("--help", "-h")>]
 type Command =
@@ -44,7 +29,6 @@ type Command =
     | [<CliPrefix(CliPrefix.None)>] Info of ParseResults<InfoArgs>
     | [<CliPrefix(CliPrefix.None)>] Copy of ParseResults<CopyArgs>
     | [<SubCommand; CliPrefix(CliPrefix.None)>] Demo
-    | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -53,7 +37,6 @@ type Command =
             | Info _ -> "print the capability report: flush instruction, drain, copy path, eADR, overrides, and why."
             | Copy _ -> "copy a file into a new one (persistent copies, one drain), with progress and throughput."
             | Demo -> "map a temporary file, write and persist a message, remap and read it back."
-            | Bench _ -> "measure Pmem against C libpmem side by side, inside a Pmem checkout (gcc and libpmem-dev for the C peer)."
 
 let private exitCodes () =
     let lines = ExitCode.all |> List.map (fun (code, meaning) -> $"    {code,3}  {meaning}")
@@ -66,10 +49,9 @@ let private options (command: string option) =
 
     match command with
     | None -> help @ [ "--version"; "-V" ]
-    | Some "bench" -> help @ [ "--quick"; "--no-peer"; "--filter"; "--output" ]
     | Some _ -> help
 
-let private commands = [ "info"; "copy"; "demo"; "bench" ]
+let private commands = [ "info"; "copy"; "demo" ]
 
 /// The first argument that looks like an option but is not one of its command's, with that command.
 let private unknownOption (argv: string array) =
@@ -78,7 +60,6 @@ let private unknownOption (argv: string array) =
         | [] -> None
         | "--" :: _ -> None
         | arg :: rest when command.IsNone && List.contains arg commands -> scan (Some arg) rest
-        | ("--filter" | "--output") :: _ :: rest when command = Some "bench" -> scan command rest
         | (arg: string) :: _ when arg.Length > 1 && arg.StartsWith '-' && not (List.contains arg (options command)) ->
             Some(command, arg)
         | _ :: rest -> scan command rest
@@ -89,7 +70,6 @@ let private usageOf (parser: ArgumentParser<Command>) (command: string option) =
     match command with
     | Some "info" -> parser.GetSubCommandParser(<@ Info @>).PrintCommandLineSyntax()
     | Some "copy" -> parser.GetSubCommandParser(<@ Copy @>).PrintCommandLineSyntax()
-    | Some "bench" -> parser.GetSubCommandParser(<@ Bench @>).PrintCommandLineSyntax()
     | _ -> parser.PrintCommandLineSyntax()
 
 /// Bad arguments: the error, the usage line, where help is; exit code 2.
@@ -125,17 +105,6 @@ let private run (parser: ArgumentParser<Command>) (results: ParseResults<Command
             ExitCode.BadArguments
         | code -> code
     | Some Demo -> Demo.run ()
-    | Some (Bench args) ->
-        Bench.run (
-            [ if args.Contains Quick then "--quick"
-              if args.Contains No_Peer then "--no-peer"
-              match args.TryGetResult Filter with
-              | Some text -> yield! [ "--filter"; text ]
-              | None -> ()
-              match args.TryGetResult Output with
-              | Some directory -> yield! [ "--output"; Path.GetFullPath directory ]
-              | None -> () ]
-        )
     | None when results.Contains Version ->
         printfn "pmem %s" (version ())
         ExitCode.Ok

@@ -2,7 +2,7 @@ namespace Pmem.FSharp
 
 open System
 open System.Collections.Generic
-open global.Pmem
+open Pmem
 
 /// <summary>
 /// Durable.commitAtomic and Durable.recover: a plan's writes made all-or-nothing across crashes with PmemRedoLog.

@@ -19,7 +19,7 @@ type CommitOptions =
         Stores: StoreHint
         /// true: the commit drains after its last group, so everything it wrote is durable when it returns.
         /// false: the last group is flushed but not drained (libpmem's NODRAIN): it is durable after the
-        /// next <c>Pmem.drain</c>, so several commits can share one drain. Barriers inside the plan still drain.
+        /// next <c>Mapping.drain</c>, so several commits can share one drain. Barriers inside the plan still drain.
         FinalDrain: bool
     }
 

@@ -1,6 +1,6 @@
 namespace Pmem.FSharp
 
-open global.Pmem
+open Pmem
 
 /// <summary>Per-thread buffers a commit reuses, so that committing allocates nothing once warm.</summary>
 /// <remarks>

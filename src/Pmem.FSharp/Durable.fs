@@ -6,7 +6,7 @@ open System
 open System.Diagnostics
 open System.Runtime.CompilerServices
 open System.Runtime.InteropServices
-open global.Pmem
+open Pmem
 
 [<RequireQualifiedAccess>]
 module Durable =

@@ -1,7 +1,7 @@
 namespace Pmem.FSharp
 
 open System
-open global.Pmem
+open Pmem
 
 /// <summary>Building, composing, committing and rendering durable plans.</summary>
 /// <remarks>
@@ -182,7 +182,7 @@ module Durable =
     /// must be serialized by the caller.</para>
     /// </remarks>
     /// <example><code lang="F#">
-    /// use mapping = "accounts.pmem" |> Pmem.mapFile (MapOptions.create (1L &lt;&lt;&lt; 20))
+    /// use mapping = "accounts.pmem" |> Mapping.mapFile (MapOptions.create (1L &lt;&lt;&lt; 20))
     ///
     /// match Durable.recover mapping with            // at start-up: finish or discard an interrupted commit
     /// | Error e -> failwith (PmemError.describe e)

@@ -2,7 +2,7 @@ namespace Pmem.FSharp
 
 open System
 open System.Collections.Generic
-open global.Pmem
+open Pmem
 
 /// <summary>
 /// Durable.commit: claim the target, run the plan into the thread's journal (phase 1, nothing stored), then hand the

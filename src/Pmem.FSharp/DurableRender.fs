@@ -2,7 +2,7 @@ namespace Pmem.FSharp
 
 open System
 open System.Collections.Generic
-open global.Pmem
+open Pmem
 
 /// <summary>Durable.render and renderOn: a plan run into a render journal, and a dry run of its commit.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Buffers.Binary
 open System.Diagnostics
-open global.Pmem
+open Pmem
 
 /// Raised inside plan evaluation to stop it; caught by Durable.evaluate and never seen by callers.
 type internal PlanAbortedException(error: PmemError) =

@@ -13,7 +13,7 @@ type ExistingFile =
     /// to <c>Length</c> (<c>MapOptions.openOrCreate</c>).
     | Keep
 
-/// How Pmem.mapFile maps a path (libpmem's pmem_map_file arguments), or Pmem.map a source (libpmem2's pmem2_config:
+/// How Mapping.mapFile maps a path (libpmem's pmem_map_file arguments), or Mapping.map a source (libpmem2's pmem2_config:
 /// offset, length, protection, sharing, required granularity), as a record (it prints readably with <c>%A</c>).
 /// Start from <c>MapOptions.existing</c>, <c>MapOptions.openOrCreate</c>, <c>MapOptions.createNew</c>,
 /// <c>MapOptions.createOrResize</c> or
@@ -29,8 +29,8 @@ type MapOptions =
         Mode: UnixFileMode
         /// With Create: whether an existing file is resized to exactly <c>Length</c> or kept (never shrunk).
         Existing: ExistingFile
-        /// libpmem2's source: <c>None</c> maps the path given to <c>Pmem.mapFile</c>; <c>Some</c> a PmemSource (a handle
-        /// that is not taken over, anonymous memory, or a path) for <c>Pmem.map</c>.
+        /// libpmem2's source: <c>None</c> maps the path given to <c>Mapping.mapFile</c>; <c>Some</c> a PmemSource (a handle
+        /// that is not taken over, anonymous memory, or a path) for <c>Mapping.map</c>.
         Source: PmemSource option
         /// libpmem2's offset: where in the source the mapping starts, a multiple of the source's alignment (the page
         /// size; a device-DAX device's own alignment).
@@ -87,17 +87,17 @@ module MapOptions =
     /// Sets the permissions of a created file (before the umask).
     val withMode: mode: UnixFileMode -> options: MapOptions -> MapOptions
 
-    /// libpmem2's pmem2_source_from_fd: maps the open file <paramref name="handle"/> (with <c>Pmem.map</c>), whole,
+    /// libpmem2's pmem2_source_from_fd: maps the open file <paramref name="handle"/> (with <c>Mapping.map</c>), whole,
     /// read-write and shared until adjusted. The handle is not taken over: the caller keeps it and may dispose it
     /// while the mapping is in use. Throws ObjectDisposedException for a handle already closed; a handle closed
-    /// before <c>Pmem.tryMap</c> gives <c>PmemError.Map(InvalidFileHandle, _)</c>.
+    /// before <c>Mapping.tryMap</c> gives <c>PmemError.Map(InvalidFileHandle, _)</c>.
     val ofHandle: handle: Microsoft.Win32.SafeHandles.SafeFileHandle -> MapOptions
 
     /// libpmem2's pmem2_source_from_anon: <paramref name="size"/> bytes of anonymous memory (DRAM, zero-filled,
-    /// never durable; store granularity Byte), for tests and volatile use (with <c>Pmem.map</c>).
+    /// never durable; store granularity Byte), for tests and volatile use (with <c>Mapping.map</c>).
     val anonymous: size: int64 -> MapOptions
 
-    /// Maps the given source (with <c>Pmem.map</c>).
+    /// Maps the given source (with <c>Mapping.map</c>).
     val ofSource: source: PmemSource -> MapOptions
 
     /// Maps <paramref name="length"/> bytes from <paramref name="offset"/> (both multiples of the source's

@@ -1,7 +1,7 @@
 namespace Pmem.FSharp
 
 open System
-open global.Pmem
+open Pmem
 
 /// <summary>
 /// A durable plan: a description of reads and writes against a mapping that produces a <c>'T</c>. Building one

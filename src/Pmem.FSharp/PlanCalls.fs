@@ -3,7 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.ComponentModel
 open System.Runtime.CompilerServices
-open global.Pmem
+open Pmem
 
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",

@@ -2,7 +2,7 @@ namespace Pmem.FSharp
 
 open System
 open System.ComponentModel
-open global.Pmem
+open Pmem
 
 /// <summary>
 /// What the <c>durable { }</c> builder's members and the Durable module's inline functions call once inlined into

@@ -3,7 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Collections.Generic
 open System.Text
-open global.Pmem
+open Pmem
 
 /// Text for Durable.render: the steps a plan recorded, and the calls its commit would make.
 module internal PlanRender =

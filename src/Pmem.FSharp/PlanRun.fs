@@ -3,7 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Diagnostics
 open System.Runtime.CompilerServices
-open global.Pmem
+open Pmem
 
 /// <summary>A single store held as data in a plan (Durable.Run), its operands in Durable.A and Durable.B.</summary>
 /// <remarks>

@@ -51,7 +51,7 @@ module PmemError =
 
     /// One sentence saying what went wrong and what to do about it.
     /// <example><code lang="F#">
-    /// match Pmem.tryMapFile MapOptions.existing "missing.pmem" with
+    /// match Mapping.tryMapFile MapOptions.existing "missing.pmem" with
     /// | Ok mapping -> use _ = mapping in ()
     /// | Error e -> eprintfn "%s" (PmemError.describe e)
     /// </code></example>

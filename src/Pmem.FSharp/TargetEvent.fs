@@ -1,6 +1,6 @@
 namespace Pmem.FSharp
 
-open global.Pmem
+open Pmem
 
 /// One call a commit made on its target, in order (Core's CommitEvent, as a union for tests and render).
 type internal TargetEvent =

@@ -30,7 +30,8 @@ let allTests =
           Movdir64BTests.tests
           Movdir64BTests.sequencedTests
           SimulatorTests.tests
-          PmemModuleTests.tests
+          MappingModuleTests.tests
+          ObsoletePmemTests.tests
           FSharpApiTests.tests
           DurableBuilderTests.tests
           DurableInference.tests

@@ -65,7 +65,7 @@ type private Model(seed: int) =
 
 /// The child: recover, then commit plan after plan, printing each commit's number once it returned. Never returns.
 let child (path: string) (seed: int) : int =
-    use mapping = path |> Pmem.mapFile MapOptions.existing
+    use mapping = path |> Mapping.mapFile MapOptions.existing
 
     match Durable.recover mapping with
     | Error e ->
@@ -73,7 +73,7 @@ let child (path: string) (seed: int) : int =
         2
     | Ok _ ->
         use out = new StreamWriter(Console.OpenStandardOutput())
-        let mutable n = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(Pmem.read 0L 8L mapping))
+        let mutable n = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(Mapping.read 0L 8L mapping))
         let mutable failed = None
 
         while failed.IsNone do
@@ -154,14 +154,14 @@ let private killOnce (path: string) (seed: int) (model: Model) (random: Random) 
     firstCommit.Dispose()
     let acknowledged = Volatile.Read(&acknowledged)
 
-    use mapping = path |> Pmem.mapFile MapOptions.existing
+    use mapping = path |> Mapping.mapFile MapOptions.existing
 
     let recovery =
         match Durable.recover mapping with
         | Ok r -> r
         | Error e -> failtestf "recovery failed after a kill: %s" (PmemError.describe e)
 
-    let image = Pmem.read 0L (int64 dataSize) mapping
+    let image = Mapping.read 0L (int64 dataSize) mapping
     let recovered = BinaryPrimitives.ReadInt64LittleEndian(ReadOnlySpan(image, 0, 8))
 
     if recovered <> acknowledged && recovered <> acknowledged + 1L then
@@ -193,7 +193,7 @@ let testsWith (kills: int) =
 
               use dir = shmDir ()
               let path = dir.File "killed.pmem"
-              (path |> Pmem.mapFile (MapOptions.create fileSize)).Dispose()
+              (path |> Mapping.mapFile (MapOptions.create fileSize)).Dispose()
               let seed = Random.Shared.Next()
               let random = Random(seed)
               let model = Model(seed)

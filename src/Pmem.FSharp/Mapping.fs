@@ -4,7 +4,7 @@ open System
 open Pmem
 
 [<RequireQualifiedAccess>]
-module Pmem =
+module Mapping =
     /// Open-or-create applies to a named file created on demand; a temporary or exclusive create has no existing file.
     let private keepsExisting (options: MapOptions) =
         options.Existing = ExistingFile.Keep
@@ -24,7 +24,7 @@ module Pmem =
             None
 
     let private pathAndSource =
-        "The options carry a source (MapOptions.ofHandle, anonymous, ofSource) and a path was given too; map the source with Pmem.map, or drop it to map the path."
+        "The options carry a source (MapOptions.ofHandle, anonymous, ofSource) and a path was given too; map the source with Mapping.map, or drop it to map the path."
 
     let private mapSource (source: PmemSource) (options: MapOptions) =
         try
@@ -37,13 +37,13 @@ module Pmem =
     let tryMap (options: MapOptions) =
         match options.Source, sourceProblem options with
         | None, _ ->
-            Error(PmemError.InvalidArgument "Pmem.tryMap needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Pmem.tryMapFile.")
+            Error(PmemError.InvalidArgument "Mapping.tryMap needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Mapping.tryMapFile.")
         | Some _, Some problem -> Error(PmemError.InvalidArgument problem)
         | Some source, None -> mapSource source options
 
     let map (options: MapOptions) =
         match options.Source, sourceProblem options with
-        | None, _ -> invalidArg (nameof options) "Pmem.map needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Pmem.mapFile."
+        | None, _ -> invalidArg (nameof options) "Mapping.map needs a source (MapOptions.ofHandle, MapOptions.anonymous, MapOptions.ofSource); to map a path use Mapping.mapFile."
         | Some _, Some problem -> invalidArg (nameof options) problem
         | Some source, None -> source.Map(MapOptions.toConfig options)
 

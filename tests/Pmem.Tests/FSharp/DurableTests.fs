@@ -28,11 +28,11 @@ let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptio
         let expectedReads = applyModel model ops
 
         withFile dir initial (fun mapping path ->
-            Pmem.isPmem mapping =! expectPmem
+            Mapping.isPmem mapping =! expectPmem
             Durable.commitWith options mapping (toPlan ops) =! Ok expectedReads
             sameBytes "after commit" (contents mapping) model
             mapping.Dispose()
-            use again = path |> Pmem.mapFile MapOptions.existing
+            use again = path |> Mapping.mapFile MapOptions.existing
             sameBytes "after remap" (contents again) model)
     }
 
@@ -216,7 +216,7 @@ let private pmemTests =
 
                   let _, events = Durable.commitRecorded { CommitOptions.defaults with FinalDrain = false } mapping plan
                   flushesAndDrains events =! [ FlushedLines(1L, 1L); Drained; FlushedLines(0L, 1L) ]
-                  Pmem.drain mapping)
+                  Mapping.drain mapping)
 
           testCase "empty writes touch nothing; a zero-length write at the end is in range"
           <| fun () ->
@@ -324,10 +324,10 @@ let private errorTests =
                       }
 
                   Expect.throwsT<Exception> (fun () -> Durable.commit mapping plan |> ignore) "the plan's exception"
-                  Pmem.read 0L 8L mapping =! Array.zeroCreate 8
+                  Mapping.read 0L 8L mapping =! Array.zeroCreate 8
                   // The thread's commit buffers were released: the next commit works.
                   Durable.commit mapping (Durable.writeInt64 0L 5L) =! Ok()
-                  Pmem.read 0L 1L mapping =! [| 5uy |])
+                  Mapping.read 0L 1L mapping =! [| 5uy |])
 
           testCase "a commit inside a plan (nested, same thread) gets its own buffers"
           <| fun () ->
@@ -344,8 +344,8 @@ let private errorTests =
                           }
 
                       Durable.commit outer plan =! Ok(Ok())
-                      Pmem.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
-                      Pmem.read 8L 8L inner =! BitConverter.GetBytes 2L))
+                      Mapping.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
+                      Mapping.read 8L 8L inner =! BitConverter.GetBytes 2L))
 
           testCase "writeMemory stores exactly its slice: of an array, and of memory no array backs"
           <| fun () ->
@@ -363,7 +363,7 @@ let private errorTests =
                       }
 
                   Durable.commit mapping plan =! Ok()
-                  Pmem.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
+                  Mapping.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
 
           testCase "write keeps a reference to the array; writeSpan copies it when the plan is built"
           <| fun () ->
@@ -375,8 +375,8 @@ let private errorTests =
                   let copied = Durable.writeSpan 8L (ReadOnlySpan buffer)
                   buffer[0] <- 9uy
                   Durable.commit mapping (Durable.sequence [ referenced; copied ]) =! Ok [ (); () ]
-                  Pmem.read 0L 3L mapping =! [| 9uy; 2uy; 3uy |]
-                  Pmem.read 8L 3L mapping =! [| 1uy; 2uy; 3uy |])
+                  Mapping.read 0L 3L mapping =! [| 9uy; 2uy; 3uy |]
+                  Mapping.read 8L 3L mapping =! [| 1uy; 2uy; 3uy |])
 
           testCase "scalars are little-endian and reads see the plan's own writes over the mapping"
           <| fun () ->
@@ -400,7 +400,7 @@ let private errorTests =
                   Durable.commit mapping plan
                   =! Ok([| 1uy; 2uy; 0xAAuy; 4uy; 0xEEuy; 0xEEuy |], 0xEEEEEEEE04AA0201UL, 0x11111111, 0x04AA0201u, 0xEEuy)
 
-                  Pmem.read 0L 20L mapping
+                  Mapping.read 0L 20L mapping
                   =! Array.concat [ [| 1uy; 2uy; 0xAAuy; 4uy |]; Array.create 4 0xEEuy; Array.create 8 0xFFuy; Array.create 4 0x11uy ]) ]
 
 let tests =

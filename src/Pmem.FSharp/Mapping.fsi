@@ -4,17 +4,17 @@ open System
 open Pmem
 
 /// Persistent-memory operations on a PmemMapping as functions, subject last for pipelines
-/// (<c>mapping |> Pmem.persist 0L 64L</c>). Each function that can fail has a <c>try…</c> variant returning
+/// (<c>mapping |> Mapping.persist 0L 64L</c>). Each function that can fail has a <c>try…</c> variant returning
 /// <c>Result&lt;_, PmemError&gt;</c>; the plain variant throws what the core throws (PmemException for system
 /// errors, ArgumentOutOfRangeException for a range outside the mapping, ObjectDisposedException after Dispose).
 /// To make many writes durable with one drain, build a <c>durable { }</c> plan and use <c>Durable.commit</c>.
 [<RequireQualifiedAccess>]
-module Pmem =
+module Mapping =
     /// Maps <paramref name="path"/> as libpmem's pmem_map_file does (see PmemFile.Map). Nothing is made durable; on
     /// failure nothing is left behind (a file the call created is removed, an existing file keeps its size).
     /// <example><code lang="F#">
-    /// match "log.pmem" |> Pmem.tryMapFile (MapOptions.openOrCreate 4096L) with
-    /// | Ok mapping -> use _ = mapping in printfn "%s" (if Pmem.isPmem mapping then "pmem" else "msync")
+    /// match "log.pmem" |> Mapping.tryMapFile (MapOptions.openOrCreate 4096L) with
+    /// | Ok mapping -> use _ = mapping in printfn "%s" (if Mapping.isPmem mapping then "pmem" else "msync")
     /// | Error e -> eprintfn "%s" (PmemError.describe e)
     /// </code></example>
     val tryMapFile: options: MapOptions -> path: string -> Result<PmemMapping, PmemError>
@@ -31,7 +31,7 @@ module Pmem =
     /// file is unchanged. Refusals are <c>PmemError.Map</c> (a closed handle: <c>InvalidFileHandle</c>), options
     /// without a source or with PmemFileFlags are <c>InvalidArgument</c>.
     /// <example><code lang="F#">
-    /// match MapOptions.anonymous 65536L |> Pmem.tryMap with
+    /// match MapOptions.anonymous 65536L |> Mapping.tryMap with
     /// | Ok scratch -> use _ = scratch in printfn "%A" scratch.Granularity
     /// | Error e -> eprintfn "%s" (PmemError.describe e)
     /// </code></example>

@@ -143,7 +143,7 @@ let private simulatorTests =
 let private withMapping (length: int64) (body: PmemMapping -> string -> unit) =
     use dir = shmDir ()
     let path = dir.File "atomic.pmem"
-    let mapping = path |> Pmem.mapFile (MapOptions.create length)
+    let mapping = path |> Mapping.mapFile (MapOptions.create length)
 
     try
         body mapping path
@@ -163,12 +163,12 @@ let private mappingTests =
               let reads = applyModel model ops
 
               withMapping length (fun mapping path ->
-                  Pmem.copy 0L initial mapping
+                  Mapping.copy 0L initial mapping
                   Durable.commitAtomic mapping (toPlan ops) =! Ok reads
-                  Pmem.read 0L 4096L mapping =! model
+                  Mapping.read 0L 4096L mapping =! model
                   mapping.Dispose()
-                  use again = path |> Pmem.mapFile MapOptions.existing
-                  Pmem.read 0L 4096L again =! model
+                  use again = path |> Mapping.mapFile MapOptions.existing
+                  Mapping.read 0L 4096L again =! model
                   Durable.recover again =! Ok(if List.exists (fun op -> (written op |> Option.map snd |> Option.defaultValue 0L) > 0L) ops then RedoLogRecovery.Clean else RedoLogRecovery.NoLog))
           }
 
@@ -181,7 +181,7 @@ let private mappingTests =
                       Expect.stringContains text "map at least" "what to do"
                   | other -> failtestf "expected RegionTooSmall, got %A" other
 
-                  Pmem.read 0L 4096L mapping =! Array.zeroCreate 4096
+                  Mapping.read 0L 4096L mapping =! Array.zeroCreate 4096
                   Durable.recover mapping |> Result.isError =! true))
 
           testCase "a plan too large for the log is refused and writes nothing" (fun () ->
@@ -193,7 +193,7 @@ let private mappingTests =
                       Expect.stringContains message "needs 2080 bytes of log" "the size"
                   | other -> failtestf "expected RegionTooSmall, got %A" other
 
-                  Pmem.read 0L mapping.Length mapping =! Array.zeroCreate (int mapping.Length)))
+                  Mapping.read 0L mapping.Length mapping =! Array.zeroCreate (int mapping.Length)))
 
           testCase "a disposed mapping returns Disposed" (fun () ->
               withMapping (4096L + RedoLogRegion.DefaultLength) (fun mapping _ ->
@@ -218,12 +218,12 @@ let private mappingTests =
 
                   Expect.throwsT<PmemException> (fun () -> Durable.commit mapping plan |> ignore) "commit"
                   Expect.throwsT<PmemException> (fun () -> Durable.commitAtomic mapping plan |> ignore) "commitAtomic"
-                  Pmem.read 0L 8 mapping =! Array.zeroCreate 8))
+                  Mapping.read 0L 8 mapping =! Array.zeroCreate 8))
 
           testCase "a plan that disposes its own mapping: commitAtomic completes and says Ok, and recover finds it Clean" (fun () ->
               use dir = shmDir ()
               let path = dir.File "self-disposed-atomic.pmem"
-              let mapping = path |> Pmem.mapFile (MapOptions.create (4096L + RedoLogRegion.DefaultLength))
+              let mapping = path |> Mapping.mapFile (MapOptions.create (4096L + RedoLogRegion.DefaultLength))
 
               let plan =
                   durable {
@@ -233,9 +233,9 @@ let private mappingTests =
                   }
 
               Durable.commitAtomic mapping plan =! Ok()
-              use again = path |> Pmem.mapFile MapOptions.existing
+              use again = path |> Mapping.mapFile MapOptions.existing
               Durable.recover again =! Ok RedoLogRecovery.Clean
-              Pmem.read 0L 16 again =! Array.append (BitConverter.GetBytes 7L) (BitConverter.GetBytes 9L))
+              Mapping.read 0L 16 again =! Array.append (BitConverter.GetBytes 7L) (BitConverter.GetBytes 9L))
 
           testCase "commitAtomic racing a Dispose: Ok means committed, Error Disposed means nothing was" (fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
@@ -245,7 +245,7 @@ let private mappingTests =
               let mutable outcomes = Set.empty
 
               for round in 1..300 do
-                  let mapping = path |> Pmem.mapFile (MapOptions.create length)
+                  let mapping = path |> Mapping.mapFile (MapOptions.create length)
                   let disposer = Threading.Thread(fun () ->
                       Threading.Thread.SpinWait(round * 97 % 20000)
                       mapping.Dispose())
@@ -254,9 +254,9 @@ let private mappingTests =
                   // Large enough that the log, the mark and the apply take a while to race with.
                   let result = Durable.commitAtomic mapping (Durable.fill 0L 32768L (byte round) |> Durable.bind (fun () -> Durable.writeInt64 32768L value))
                   disposer.Join()
-                  use again = path |> Pmem.mapFile MapOptions.existing
+                  use again = path |> Mapping.mapFile MapOptions.existing
                   let recovery = Durable.recover again
-                  let word = BitConverter.ToInt64(Pmem.read 32768L 8 again, 0)
+                  let word = BitConverter.ToInt64(Mapping.read 32768L 8 again, 0)
                   outcomes <- outcomes.Add(match result with Ok () -> "Ok" | Error e -> PmemError.describe e)
 
                   match result with

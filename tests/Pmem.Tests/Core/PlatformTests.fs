@@ -14,44 +14,35 @@ let private detect root =
 
 let private autoFlush (tree: Tree) = detect tree.Root
 
+/// nd region trees (each region's name and its persistence_domain file, None for none) and libpmem's answer for them.
+let private regionCases =
+    [ "a bus without regions gives 0", [], 0
+      "regions without a persistence_domain file give 0", [ "region0", None; "region1", None ], 0
+      "white space is not cpu_cache", [ "region0", Some " \\n\n"; "region1", Some " \\n\n" ], 0
+      "an empty domain (just a newline) and memory_controller give 0",
+      [ "region000", Some "\n"; "region111", Some "memory_controller\n" ],
+      0
+      "all regions cpu_cache gives 1", [ "region000", Some "cpu_cache\n"; "region111", Some "cpu_cache\n" ], 1
+      "mixed regions give 0", [ "region0", Some "cpu_cache\n"; "region1", Some "memory_controller\n" ], 0
+      "a near miss (cpu_caches) gives 0", [ "region0", Some "cpu_caches\n"; "region1", Some "cpu_cache\n" ], 0
+      "an empty domain file is a read error: -1", [ "region0", Some ""; "region1", Some "cpu_cache\n" ], -1
+      "a domain without its trailing newline is malformed: -1", [ "region0", Some "cpu_cache" ], -1 ]
+
 let private autoFlushTests =
     testList
         "auto-flush (eADR)"
         [ testCase "no nd bus gives 0" (fun () ->
               use t = new Tree()
               autoFlush t =! 0)
-          testCase "a bus without regions gives 0" (fun () ->
-              use t = ndRegions []
-              autoFlush t =! 0)
           testCase "region directories that are not symlinks are ignored" (fun () ->
               use t = new Tree()
               t.Dir "bus/nd/devices/region0" |> ignore
               t.File("bus/nd/devices/region0/persistence_domain", "cpu_cache\n") |> ignore
               autoFlush t =! 0)
-          testCase "regions without a persistence_domain file give 0" (fun () ->
-              use t = ndRegions [ "region0", None; "region1", None ]
-              autoFlush t =! 0)
-          testCase "white space is not cpu_cache" (fun () ->
-              use t = ndRegions [ "region0", Some " \\n\n"; "region1", Some " \\n\n" ]
-              autoFlush t =! 0)
-          testCase "an empty domain (just a newline) and memory_controller give 0" (fun () ->
-              use t = ndRegions [ "region000", Some "\n"; "region111", Some "memory_controller\n" ]
-              autoFlush t =! 0)
-          testCase "all regions cpu_cache gives 1" (fun () ->
-              use t = ndRegions [ "region000", Some "cpu_cache\n"; "region111", Some "cpu_cache\n" ]
-              autoFlush t =! 1)
-          testCase "mixed regions give 0" (fun () ->
-              use t = ndRegions [ "region0", Some "cpu_cache\n"; "region1", Some "memory_controller\n" ]
-              autoFlush t =! 0)
-          testCase "a near miss (cpu_caches) gives 0" (fun () ->
-              use t = ndRegions [ "region0", Some "cpu_caches\n"; "region1", Some "cpu_cache\n" ]
-              autoFlush t =! 0)
-          testCase "an empty domain file is a read error: -1" (fun () ->
-              use t = ndRegions [ "region0", Some ""; "region1", Some "cpu_cache\n" ]
-              autoFlush t =! -1)
-          testCase "a domain without its trailing newline is malformed: -1" (fun () ->
-              use t = ndRegions [ "region0", Some "cpu_cache" ]
-              autoFlush t =! -1)
+          for name, regions, expected in regionCases do
+              testCase name (fun () ->
+                  use t = ndRegions regions
+                  autoFlush t =! expected)
           testCase "this machine's answer agrees with libpmem's" (fun () ->
               Native.Libpmem.require ()
               detect "/sys" =! Native.Libpmem.pmem_has_auto_flush ()) ]

@@ -31,16 +31,16 @@ let tests =
               let bytes = pattern path (8L * page)
               let options = MapOptions.existing |> MapOptions.range page (2L * page)
               options.UsesSource =! true
-              match Pmem.tryMapFile options path with
+              match Mapping.tryMapFile options path with
               | Ok m ->
                   use _ = m
                   m.Length =! 2L * page
                   m.FileOffset =! page
-                  Pmem.read 0L 8L m =! bytes[int page .. int page + 7]
+                  Mapping.read 0L 8L m =! bytes[int page .. int page + 7]
               | Error e -> failtestf "%A" e
-              Pmem.tryMapFile (MapOptions.existing |> MapOptions.range 1024L 0L) path |> expectMapError PmemMapError.OffsetUnaligned
-              Pmem.tryMapFile (MapOptions.existing |> MapOptions.range page (8L * page)) path |> expectMapError PmemMapError.MapRange
-              let e = catchT<PmemMapException> (fun () -> Pmem.mapFile (MapOptions.existing |> MapOptions.range 0L 100L) path |> ignore)
+              Mapping.tryMapFile (MapOptions.existing |> MapOptions.range 1024L 0L) path |> expectMapError PmemMapError.OffsetUnaligned
+              Mapping.tryMapFile (MapOptions.existing |> MapOptions.range page (8L * page)) path |> expectMapError PmemMapError.MapRange
+              let e = catchT<PmemMapException> (fun () -> Mapping.mapFile (MapOptions.existing |> MapOptions.range 0L 100L) path |> ignore)
               e.Error =! PmemMapError.LengthUnaligned
               (FileInfo path).Length =! 8L * page)
 
@@ -51,36 +51,36 @@ let tests =
               let handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite)
               let options = MapOptions.ofHandle handle
               do
-                  use m = Pmem.map options
+                  use m = Mapping.map options
                   handle.Dispose()
-                  Pmem.fill 0L 0x42uy 16L m
+                  Mapping.fill 0L 0x42uy 16L m
               (File.ReadAllBytes path)[0..15] =! Array.create 16 0x42uy
-              Pmem.tryMap options |> expectMapError PmemMapError.InvalidFileHandle)
+              Mapping.tryMap options |> expectMapError PmemMapError.InvalidFileHandle)
 
           testCase "anonymous, readOnly and privateCopy through tryMap/tryMapFile" (fun () ->
               use dir = diskDir ()
               let path = dir.File "f"
               let bytes = pattern path page
-              match Pmem.tryMap (MapOptions.anonymous (64L * page)) with
+              match Mapping.tryMap (MapOptions.anonymous (64L * page)) with
               | Ok m ->
                   use _ = m
                   m.IsAnonymous =! true
                   match Durable.commit m (Durable.writeInt64 0L 5L) with
-                  | Ok() -> Pmem.read 0L 1L m =! [| 5uy |]
+                  | Ok() -> Mapping.read 0L 1L m =! [| 5uy |]
                   | Error e -> failtestf "%A" e
               | Error e -> failtestf "%A" e
               // Stores into read-only mappings are tried in a child process (ProtectionTests): a regression faults.
-              match Pmem.tryMapFile (MapOptions.existing |> MapOptions.readOnly) path with
+              match Mapping.tryMapFile (MapOptions.existing |> MapOptions.readOnly) path with
               | Ok m ->
                   use _ = m
                   m.Protection =! PmemProtection.Read
-                  Pmem.read 0L 8L m =! bytes[0..7]
+                  Mapping.read 0L 8L m =! bytes[0..7]
               | Error e -> failtestf "%A" e
-              match Pmem.tryMapFile (MapOptions.existing |> MapOptions.privateCopy) path with
+              match Mapping.tryMapFile (MapOptions.existing |> MapOptions.privateCopy) path with
               | Ok m ->
                   use _ = m
-                  Pmem.fill 0L 1uy 8L m
-                  Pmem.persist 0L 8L m
+                  Mapping.fill 0L 1uy 8L m
+                  Mapping.persist 0L 8L m
                   m.Sharing =! PmemSharing.Private
               | Error e -> failtestf "%A" e
               File.ReadAllBytes path =! bytes)
@@ -88,17 +88,17 @@ let tests =
           testCase "creating flags with libpmem2 options, a source with a path, and tryMap without a source are InvalidArgument" (fun () ->
               use dir = diskDir ()
               let path = dir.File "new"
-              match Pmem.tryMapFile (MapOptions.createOrResize page |> MapOptions.readOnly) path with
+              match Mapping.tryMapFile (MapOptions.createOrResize page |> MapOptions.readOnly) path with
               | Error (PmemError.InvalidArgument message) -> Expect.stringContains message "create it first" "says what to do"
               | other -> failtestf "expected InvalidArgument, got %A" other
               File.Exists path =! false
-              match Pmem.tryMapFile (MapOptions.anonymous page) path with
+              match Mapping.tryMapFile (MapOptions.anonymous page) path with
               | Error (PmemError.InvalidArgument _) -> ()
               | other -> failtestf "expected InvalidArgument, got %A" other
-              match Pmem.tryMap MapOptions.existing with
+              match Mapping.tryMap MapOptions.existing with
               | Error (PmemError.InvalidArgument message) -> Expect.stringContains message "tryMapFile" "points to the path API"
               | other -> failtestf "expected InvalidArgument, got %A" other
-              catchT<ArgumentException> (fun () -> Pmem.map MapOptions.existing |> ignore) |> ignore)
+              catchT<ArgumentException> (fun () -> Mapping.map MapOptions.existing |> ignore) |> ignore)
 
           testCase "toConfig carries every libpmem2 field" (fun () ->
               let config =

@@ -17,7 +17,7 @@ let private commitsRacingDispose (dir: TempDir) =
     let workers = 4
 
     for round in 1..10 do
-        let mapping = dir.File $"race{round}.pmem" |> Pmem.mapFile (MapOptions.create (1L <<< 20))
+        let mapping = dir.File $"race{round}.pmem" |> Mapping.mapFile (MapOptions.create (1L <<< 20))
         let failures = Collections.Concurrent.ConcurrentQueue<string>()
         let committed = Array.zeroCreate<int> workers
         let disposed = ref false
@@ -81,7 +81,7 @@ let tests =
           <| fun () ->
               use dir = shmDir ()
               let path = dir.File "disposed.pmem"
-              let mapping = path |> Pmem.mapFile (MapOptions.create 4096L)
+              let mapping = path |> Mapping.mapFile (MapOptions.create 4096L)
               mapping.Dispose()
               Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
               Durable.commit mapping (Durable.result 1) =! Error PmemError.Disposed
@@ -91,7 +91,7 @@ let tests =
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
               let path = dir.File "self-disposed.pmem"
-              let mapping = path |> Pmem.mapFile (MapOptions.create 4096L)
+              let mapping = path |> Mapping.mapFile (MapOptions.create 4096L)
               let address = mapping.Address
               let mutable mappedDuringPlan = None
 
@@ -115,9 +115,9 @@ let tests =
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
-              use outer = dir.File "outer.pmem" |> Pmem.mapFile (MapOptions.create 4096L)
+              use outer = dir.File "outer.pmem" |> Mapping.mapFile (MapOptions.create 4096L)
               let innerPath = dir.File "inner.pmem"
-              let inner = innerPath |> Pmem.mapFile (MapOptions.create 4096L)
+              let inner = innerPath |> Mapping.mapFile (MapOptions.create 4096L)
               let innerAddress = inner.Address
 
               let plan =

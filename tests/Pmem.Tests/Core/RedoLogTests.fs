@@ -87,6 +87,14 @@ let private corruptions: (string * RedoLogError * (byte array -> byte array -> u
           BinaryPrimitives.WriteInt64LittleEndian(Span(p, 0, 8), int64 size - 4L)
           reseal h p) ]
 
+/// Regions a 4 KiB device cannot hold a log in: misaligned, smaller than a log, past the end, negative.
+let private badRegions =
+    [ RedoLogRegion(100L, 1024L); RedoLogRegion(0L, 64L); RedoLogRegion(3072L, 2048L); RedoLogRegion(-64L, 1024L) ]
+
+/// (offset, length) of writes a commit must refuse: before the device, past its end, overlapping the log region, inside it.
+let private outsideWrites =
+    [ -1L, 8; int64 size - 4L, 8; region.Offset - 4L, 8; region.Offset + 64L, 1 ]
+
 let private commitTests =
     testList
         "commit"
@@ -138,14 +146,14 @@ let private commitTests =
               Expect.stringContains e.Message "map at least 65600 bytes" "says what to do"
               device.Events.Count =! 0)
 
-          testCase "misaligned, tiny and outside regions are refused" (fun () ->
-              let device = PmemSimulator(4096)
-
-              for bad in [ RedoLogRegion(100L, 1024L); RedoLogRegion(0L, 64L); RedoLogRegion(3072L, 2048L); RedoLogRegion(-64L, 1024L) ] do
-                  redoLogError (fun () -> PmemRedoLog.Commit(device, bad, writes [])) =! RedoLogError.RegionTooSmall
-                  redoLogError (fun () -> PmemRedoLog.Recover(device, bad) |> ignore) =! RedoLogError.RegionTooSmall
-
-              device.Events.Count =! 0)
+          testList
+              "misaligned, tiny and outside regions are refused"
+              [ for bad in badRegions ->
+                    testCase $"offset {bad.Offset}, length {bad.Length}" (fun () ->
+                        let device = PmemSimulator(4096)
+                        redoLogError (fun () -> PmemRedoLog.Commit(device, bad, writes [])) =! RedoLogError.RegionTooSmall
+                        redoLogError (fun () -> PmemRedoLog.Recover(device, bad) |> ignore) =! RedoLogError.RegionTooSmall
+                        device.Events.Count =! 0) ]
 
           testCase "a transaction larger than the region is refused before anything is written" (fun () ->
               let device = PmemSimulator(size)
@@ -154,14 +162,14 @@ let private commitTests =
               Expect.stringContains e.Message "needs 1080 bytes of log" "the size it needs"
               device.Events.Count =! 0)
 
-          testCase "writes outside the device or into the log region are refused (WriteOutOfRange)" (fun () ->
-              let device = PmemSimulator(size)
-
-              for offset, length in [ -1L, 8; int64 size - 4L, 8; region.Offset - 4L, 8; region.Offset + 64L, 1 ] do
-                  redoLogError (fun () -> PmemRedoLog.Commit(device, region, writes [ offset, bytes length 1uy ]))
-                  =! RedoLogError.WriteOutOfRange
-
-              device.Events.Count =! 0) ]
+          testList
+              "writes outside the device or into the log region are refused (WriteOutOfRange)"
+              [ for offset, length in outsideWrites ->
+                    testCase $"{length} bytes at {offset}" (fun () ->
+                        let device = PmemSimulator(size)
+                        redoLogError (fun () -> PmemRedoLog.Commit(device, region, writes [ offset, bytes length 1uy ]))
+                        =! RedoLogError.WriteOutOfRange
+                        device.Events.Count =! 0) ] ]
 
 let private corruptionTests =
     testList
@@ -228,11 +236,11 @@ let private mappingTests =
               let path = dir.File "redo.pmem"
 
               do
-                  use mapping = path |> Pmem.mapFile (MapOptions.create (int64 size))
+                  use mapping = path |> Mapping.mapFile (MapOptions.create (int64 size))
                   PmemRedoLog.Commit(mapping, region, writes entries)
 
-              use again = path |> Pmem.mapFile MapOptions.existing
-              let image = Pmem.read 0L (int64 size) again
+              use again = path |> Mapping.mapFile MapOptions.existing
+              let image = Mapping.read 0L (int64 size) again
               image[8..27] =! bytes 20 0xAAuy
               image[100..107] =! bytes 8 0xBBuy
               BinaryPrimitives.ReadUInt64LittleEndian(ReadOnlySpan(image, int region.Offset, 8)) =! RedoLogLayout.Magic

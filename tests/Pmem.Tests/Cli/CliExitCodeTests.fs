@@ -58,9 +58,6 @@ let private situations: Situation list =
           fun dir ->
               if not (Directory.Exists "/sys/kernel") then skip "needs sysfs"
               copyCode dir (withSource dir) $"/sys/pmem-test-{Guid.NewGuid():N}" }
-      { What = "bench outside a checkout"
-        Code = 7
-        Run = fun dir -> (runIn (Some dir.Path) [] (TimeSpan.FromMinutes 1.0) "dotnet" [ pmemDll (); "bench"; "--quick" ]).Code }
       { What = "a copy stopped by SIGINT"; Code = 130; Run = fun _ -> interruptedCode "INT" }
       { What = "a copy stopped by SIGTERM"; Code = 143; Run = fun _ -> interruptedCode "TERM" } ]
 

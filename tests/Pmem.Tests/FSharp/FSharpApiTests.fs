@@ -24,9 +24,9 @@ let private openOrCreateTests =
           File.WriteAllBytes(path, original)
 
           do
-              use mapping = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
+              use mapping = path |> Mapping.mapFile (MapOptions.openOrCreate 4096L)
               mapping.Length =! 8192L
-              Pmem.read 0L 8192L mapping =! original
+              Mapping.read 0L 8192L mapping =! original
 
           File.ReadAllBytes path =! original
 
@@ -37,18 +37,18 @@ let private openOrCreateTests =
           let original = bytesOf 100 2
           File.WriteAllBytes(path, original)
 
-          match path |> Pmem.tryMapFile (MapOptions.openOrCreate 4096L) with
+          match path |> Mapping.tryMapFile (MapOptions.openOrCreate 4096L) with
           | Ok mapping ->
               use mapping = mapping
               mapping.Length =! 4096L
-              Pmem.read 0L 100L mapping =! original
-              Pmem.read 100L 3996L mapping =! Array.zeroCreate 3996
+              Mapping.read 0L 100L mapping =! original
+              Mapping.read 100L 3996L mapping =! Array.zeroCreate 3996
           | Error e -> failtestf "expected a mapping, got %A" e
 
           let created = dir.File "new.pmem"
 
           do
-              use mapping = created |> Pmem.mapFile (MapOptions.openOrCreate 4096L |> MapOptions.sparse)
+              use mapping = created |> Mapping.mapFile (MapOptions.openOrCreate 4096L |> MapOptions.sparse)
               mapping.Length =! 4096L
 
           FileInfo(created).Length =! 4096L
@@ -60,12 +60,12 @@ let private openOrCreateTests =
           File.WriteAllBytes(path, [||])
 
           do
-              use mapping = path |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
+              use mapping = path |> Mapping.mapFile (MapOptions.openOrCreate 4096L)
               mapping.Length =! 4096L
 
           let missing = dir.File "no/such/dir/f.pmem"
 
-          match missing |> Pmem.tryMapFile (MapOptions.openOrCreate 4096L) with
+          match missing |> Mapping.tryMapFile (MapOptions.openOrCreate 4096L) with
           | Error (PmemError.NotFound _ as e) ->
               Expect.stringContains (PmemError.describe e) "directory" "names the missing directory"
               Expect.isFalse ((PmemError.describe e).Contains "MapOptions.") "does not suggest a MapOptions"
@@ -77,7 +77,7 @@ let private openOrCreateTests =
           let path = dir.File "resize.pmem"
           File.WriteAllBytes(path, bytesOf 8192 3)
 
-          (path |> Pmem.mapFile (MapOptions.createOrResize 4096L)).Dispose()
+          (path |> Mapping.mapFile (MapOptions.createOrResize 4096L)).Dispose()
           FileInfo(path).Length =! 4096L
           MapOptions.create 4096L =! MapOptions.createOrResize 4096L ]
 
@@ -88,23 +88,23 @@ let private operationTests =
           let path = dir.File "ops.pmem"
 
           do
-              use mapping = path |> Pmem.mapFile (MapOptions.openOrCreate 8192L)
-              Pmem.copy 0L [| 1uy; 2uy; 3uy; 4uy |] mapping
-              Pmem.move 1000L 0L 4L mapping
-              Pmem.moveWith PmemCopyFlags.NoDrain 2000L 0L 2L mapping
-              Pmem.fill 3000L 7uy 10L mapping
-              Pmem.fillWith PmemCopyFlags.NoDrain 3100L 8uy 5L mapping
-              Pmem.copyWith PmemCopyFlags.NoDrain 3200L [| 9uy |] mapping
-              Pmem.copyMemory PmemCopyFlags.None 3300L ((ReadOnlyMemory [| 5uy; 6uy; 7uy |]).Slice 1) mapping
-              Pmem.drain mapping
-              Pmem.deepPersist 0L 8192L mapping
-              Pmem.tryDeepPersist 0L 64L mapping =! Ok()
-              Pmem.tryMove 4000L 0L 4L mapping =! Ok()
-              Pmem.tryMoveWith PmemCopyFlags.NoFlush 4100L 0L 1L mapping =! Ok()
-              Pmem.tryFillWith PmemCopyFlags.None 4200L 3uy 2L mapping =! Ok()
-              Pmem.tryCopyWith PmemCopyFlags.None 4300L [| 4uy |] mapping =! Ok()
-              Pmem.tryCopyMemory PmemCopyFlags.None 4400L (ReadOnlyMemory [| 2uy |]) mapping =! Ok()
-              Pmem.msync 0L 8192L mapping
+              use mapping = path |> Mapping.mapFile (MapOptions.openOrCreate 8192L)
+              Mapping.copy 0L [| 1uy; 2uy; 3uy; 4uy |] mapping
+              Mapping.move 1000L 0L 4L mapping
+              Mapping.moveWith PmemCopyFlags.NoDrain 2000L 0L 2L mapping
+              Mapping.fill 3000L 7uy 10L mapping
+              Mapping.fillWith PmemCopyFlags.NoDrain 3100L 8uy 5L mapping
+              Mapping.copyWith PmemCopyFlags.NoDrain 3200L [| 9uy |] mapping
+              Mapping.copyMemory PmemCopyFlags.None 3300L ((ReadOnlyMemory [| 5uy; 6uy; 7uy |]).Slice 1) mapping
+              Mapping.drain mapping
+              Mapping.deepPersist 0L 8192L mapping
+              Mapping.tryDeepPersist 0L 64L mapping =! Ok()
+              Mapping.tryMove 4000L 0L 4L mapping =! Ok()
+              Mapping.tryMoveWith PmemCopyFlags.NoFlush 4100L 0L 1L mapping =! Ok()
+              Mapping.tryFillWith PmemCopyFlags.None 4200L 3uy 2L mapping =! Ok()
+              Mapping.tryCopyWith PmemCopyFlags.None 4300L [| 4uy |] mapping =! Ok()
+              Mapping.tryCopyMemory PmemCopyFlags.None 4400L (ReadOnlyMemory [| 2uy |]) mapping =! Ok()
+              Mapping.msync 0L 8192L mapping
 
           let bytes = File.ReadAllBytes path
           bytes.[1000..1003] =! [| 1uy; 2uy; 3uy; 4uy |]
@@ -122,20 +122,20 @@ let private operationTests =
       testCase "the Result forms report either range of a move, undefined flags and disposal as errors"
       <| fun () ->
           use dir = shmDir ()
-          let mapping = dir.File "r.pmem" |> Pmem.mapFile (MapOptions.openOrCreate 4096L)
-          Pmem.tryMove 0L 4095L 2L mapping =! Error(PmemError.OutOfRange(4095L, 2L, 4096L))
-          Pmem.tryMove 4095L 0L 2L mapping =! Error(PmemError.OutOfRange(4095L, 2L, 4096L))
+          let mapping = dir.File "r.pmem" |> Mapping.mapFile (MapOptions.openOrCreate 4096L)
+          Mapping.tryMove 0L 4095L 2L mapping =! Error(PmemError.OutOfRange(4095L, 2L, 4096L))
+          Mapping.tryMove 4095L 0L 2L mapping =! Error(PmemError.OutOfRange(4095L, 2L, 4096L))
 
-          match Pmem.tryFillWith (enum<PmemCopyFlags> 0x4000) 0L 1uy 1L mapping with
+          match Mapping.tryFillWith (enum<PmemCopyFlags> 0x4000) 0L 1uy 1L mapping with
           | Error (PmemError.InvalidArgument _) -> ()
           | other -> failtestf "expected InvalidArgument for undefined flags, got %A" other
 
-          Pmem.tryRead 0L (int64 Array.MaxLength + 1L) mapping |> Result.isError =! true
-          Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Pmem.read 0L -1L mapping |> ignore) "negative length"
+          Mapping.tryRead 0L (int64 Array.MaxLength + 1L) mapping |> Result.isError =! true
+          Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Mapping.read 0L -1L mapping |> ignore) "negative length"
           mapping.Dispose()
-          Pmem.tryDeepPersist 0L 1L mapping =! Error PmemError.Disposed
-          Pmem.tryCopyWith PmemCopyFlags.None 0L [| 1uy |] mapping =! Error PmemError.Disposed
-          Pmem.tryMove 0L 1L 1L mapping =! Error PmemError.Disposed ]
+          Mapping.tryDeepPersist 0L 1L mapping =! Error PmemError.Disposed
+          Mapping.tryCopyWith PmemCopyFlags.None 0L [| 1uy |] mapping =! Error PmemError.Disposed
+          Mapping.tryMove 0L 1L 1L mapping =! Error PmemError.Disposed ]
 
 let private errorTests =
     [ testCase "RedoLogException is a PmemException: one catch arm, and ofException gives the RedoLog case"
@@ -160,9 +160,9 @@ let private errorTests =
           File.WriteAllBytes(empty, [||])
 
           for error in
-              [ Pmem.tryMapFile MapOptions.existing empty
-                Pmem.tryMapFile { MapOptions.existing with Length = 4096L } empty
-                Pmem.tryMapFile (MapOptions.createOrResize 0L) (dir.File "zero.pmem") ] do
+              [ Mapping.tryMapFile MapOptions.existing empty
+                Mapping.tryMapFile { MapOptions.existing with Length = 4096L } empty
+                Mapping.tryMapFile (MapOptions.createOrResize 0L) (dir.File "zero.pmem") ] do
               match error with
               | Ok mapping -> failtestf "expected an error, got a mapping of %d bytes" mapping.Length
               | Error e ->

@@ -105,13 +105,13 @@ let private granularity =
               let path = dir.File "f"
               pattern path page |> ignore
               use _ = withOptions (PmemOptions(IsPmemForce = Nullable false))
-              match Pmem.tryMapFile (MapOptions.existing |> MapOptions.requireGranularity PmemGranularity.CacheLine) path with
+              match Mapping.tryMapFile (MapOptions.existing |> MapOptions.requireGranularity PmemGranularity.CacheLine) path with
               | Error (PmemError.Map (PmemMapError.GranularityNotSupported, message)) -> Expect.stringContains message "Page" "says what is available"
               | Ok m ->
                   m.Dispose()
                   failtest "mapped a Page-granularity file although CacheLine was required"
               | Error e -> failtestf "wrong error %A" e
-              use m = Pmem.mapFile (MapOptions.existing |> MapOptions.requireGranularity PmemGranularity.Page) path
+              use m = Mapping.mapFile (MapOptions.existing |> MapOptions.requireGranularity PmemGranularity.Page) path
               m.Granularity =! PmemGranularity.Page) ]
 
 let private deviceDax =

@@ -17,17 +17,17 @@ let sameBytes (label: string) (actual: byte array) (expected: byte array) =
         let first = Seq.zip actual expected |> Seq.findIndex (fun (a, e) -> a <> e)
         failtestf "%s: bytes differ first at offset %d (actual %02X, expected %02X)" label first actual[first] expected[first]
 
-let contents (mapping: PmemMapping) = Pmem.read 0L size mapping
+let contents (mapping: PmemMapping) = Mapping.read 0L size mapping
 
 /// A fresh file of `size` bytes in dir holding `initial`, given to body, then removed.
 let withFile (dir: TempDir) (initial: byte array) (body: PmemMapping -> string -> 'a) =
     let path = dir.File $"{Guid.NewGuid():N}.pmem"
 
     try
-        let mapping = path |> Pmem.mapFile (MapOptions.create size)
+        let mapping = path |> Mapping.mapFile (MapOptions.create size)
 
         try
-            Pmem.copy 0L initial mapping
+            Mapping.copy 0L initial mapping
             body mapping path
         finally
             mapping.Dispose()

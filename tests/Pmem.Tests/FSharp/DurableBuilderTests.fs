@@ -11,11 +11,11 @@ open Pmem.Tests.TestDsl
 /// A fresh 4 KiB zeroed mapping on /dev/shm (or the disk temp dir), removed afterwards.
 let private withMapping (body: PmemMapping -> unit) =
     use dir = shmDir ()
-    use mapping = dir.File "builder.pmem" |> Pmem.mapFile (MapOptions.create 4096L)
+    use mapping = dir.File "builder.pmem" |> Mapping.mapFile (MapOptions.create 4096L)
     body mapping
 
 let private int64At offset mapping =
-    BitConverter.ToInt64(Pmem.read offset 8L mapping, 0)
+    BitConverter.ToInt64(Mapping.read offset 8L mapping, 0)
 
 let tests =
     testList
@@ -24,7 +24,7 @@ let tests =
           <| fun () ->
               withMapping (fun mapping ->
                   Durable.commit mapping (durable { return 42 }) =! Ok 42
-                  Pmem.read 0L 4096L mapping =! Array.zeroCreate 4096)
+                  Mapping.read 0L 4096L mapping =! Array.zeroCreate 4096)
 
           testCase "ReturnFrom: the inner plan's value and writes"
           <| fun () ->
@@ -56,7 +56,7 @@ let tests =
           testCase "BindReturn: let! followed by return maps the value"
           <| fun () ->
               withMapping (fun mapping ->
-                  Pmem.copy 0L (BitConverter.GetBytes 20L) mapping
+                  Mapping.copy 0L (BitConverter.GetBytes 20L) mapping
 
                   let plan =
                       durable {
@@ -91,7 +91,7 @@ let tests =
                       }
 
                   Durable.commit mapping plan =! Ok 3
-                  Pmem.read 0L 4L mapping =! [| 1uy; 1uy; 2uy; 2uy |])
+                  Mapping.read 0L 4L mapping =! [| 1uy; 1uy; 2uy; 2uy |])
 
           testCase "Delay/Run: building runs nothing; the body runs once per commit"
           <| fun () ->
@@ -108,7 +108,7 @@ let tests =
                   Durable.commit mapping plan =! Ok()
                   Durable.commit mapping plan =! Ok()
                   runs.Value =! 2
-                  Pmem.read 0L 4L mapping =! BitConverter.GetBytes 2)
+                  Mapping.read 0L 4L mapping =! BitConverter.GetBytes 2)
 
           testCase "For: one iteration per item, in order"
           <| fun () ->
@@ -120,7 +120,7 @@ let tests =
                       }
 
                   Durable.commit mapping plan =! Ok()
-                  [ for i in 0..9 -> BitConverter.ToInt32(Pmem.read (int64 i * 4L) 4L mapping, 0) ] =! [ for i in 0..9 -> i * i ])
+                  [ for i in 0..9 -> BitConverter.ToInt32(Mapping.read (int64 i * 4L) 4L mapping, 0) ] =! [ for i in 0..9 -> i * i ])
 
           testCase "While: loops until the guard fails, the guard seeing values read in the loop"
           <| fun () ->
@@ -189,7 +189,7 @@ let tests =
 
                   Durable.commit mapping (plan (Choice1Of2 3L)) =! Ok()
                   Durable.commit mapping (plan (Choice2Of2 [| 4uy |])) =! Ok()
-                  Pmem.read 0L 9L mapping =! Array.append (BitConverter.GetBytes 3L) [| 4uy |])
+                  Mapping.read 0L 9L mapping =! Array.append (BitConverter.GetBytes 3L) [| 4uy |])
 
           testCase "members other than Run and Delay run only while a plan runs: outside one they say so"
           <| fun () ->
@@ -219,4 +219,4 @@ let tests =
                           |> Durable.map (fun () -> values))
 
                   Durable.commit mapping plan =! Ok [ 1; 2 ]
-                  Pmem.read 4L 8L mapping =! Array.append (BitConverter.GetBytes 1) (BitConverter.GetBytes 2)) ]
+                  Mapping.read 4L 8L mapping =! Array.append (BitConverter.GetBytes 1) (BitConverter.GetBytes 2)) ]

@@ -216,12 +216,12 @@ let private sequencedTests =
                   let! ops = DurableModel.genOps 8192L
                   let plan = DurableModel.toPlan ops
                   let path = dir.File $"{Guid.NewGuid():N}.pmem"
-                  use mapping = path |> Pmem.mapFile (MapOptions.create 8192L)
+                  use mapping = path |> Mapping.mapFile (MapOptions.create 8192L)
                   let real, events = Durable.commitRecorded CommitOptions.defaults mapping plan
                   let run = Durable.simulate (Array.zeroCreate 8192) plan
                   run.Value =! real
                   asTargetEvents run.Simulator =! fromTargetEvents events
-                  run.Simulator.CurrentImage() =! Pmem.read 0L 8192L mapping
+                  run.Simulator.CurrentImage() =! Mapping.read 0L 8192L mapping
               }) ]
 
 let tests = testList "Crash properties" [ bugTests; genTests; sequencedTests ]

@@ -56,6 +56,23 @@ let private table: (string * string * (PmemOptions -> bool)) list =
       "PMEM2_FORCE_GRANULARITY", "byte", (fun o -> o.ForceGranularity = Nullable PmemGranularity.Byte)
       "PMEM2_FORCE_GRANULARITY", "word", (fun o -> not o.ForceGranularity.HasValue) ]
 
+/// Every environment variable libpmem and libpmem2 read.
+let private libpmemVariables =
+    [ "PMEM_IS_PMEM_FORCE"; "PMEM_NO_CLWB"; "PMEM_NO_CLFLUSHOPT"; "PMEM_NO_FLUSH"; "PMEM_NO_MOVNT"
+      "PMEM_MOVNT_THRESHOLD"; "PMEM_MMAP_HINT"; "PMEM_AVX"; "PMEM_AVX512F"; "PMEM_MOVDIR64B"
+      "PMEM_WC_WORKAROUND"; "PMEM_NO_GENERIC_MEMCPY"; "PMEM2_FORCE_GRANULARITY"; "PMEM_LOG_LEVEL"
+      "PMEM_LOG_FILE" ]
+
+/// (text, glibc's atoll of it): white space, signs, trailing junk, saturation.
+let private atollCases =
+    [ "42", 42L; "  -7x", -7L; "+3", 3L; "", 0L; "-", 0L; "9223372036854775808", Int64.MaxValue
+      "-9223372036854775809", Int64.MinValue ]
+
+/// (text, whether strtoull in base 16 accepts it, its value): the 0x prefix, case, overflow.
+let private strtoullHexCases =
+    [ "ff", true, 255UL; "0x10", true, 16UL; "  0X1f", true, 31UL; "0x", true, 0UL; "g", false, 0UL
+      "1ffffffffffffffff", false, 0UL ]
+
 let tests =
     testList
         "Options"
@@ -75,21 +92,21 @@ let tests =
               o.Notes.Count =! 0
               o =! PmemOptions.Default)
 
-          testCase "every libpmem variable is known" (fun () ->
-              for name in
-                  [ "PMEM_IS_PMEM_FORCE"; "PMEM_NO_CLWB"; "PMEM_NO_CLFLUSHOPT"; "PMEM_NO_FLUSH"; "PMEM_NO_MOVNT"
-                    "PMEM_MOVNT_THRESHOLD"; "PMEM_MMAP_HINT"; "PMEM_AVX"; "PMEM_AVX512F"; "PMEM_MOVDIR64B"
-                    "PMEM_WC_WORKAROUND"; "PMEM_NO_GENERIC_MEMCPY"; "PMEM2_FORCE_GRANULARITY"; "PMEM_LOG_LEVEL"
-                    "PMEM_LOG_FILE" ] do
-                  Expect.contains PmemOptions.VariableNames name name
-                  Expect.isNonEmpty (parse [ name, "1" ]).Notes $"{name} is noted when set")
+          testList
+              "every libpmem variable is known"
+              [ for name in libpmemVariables ->
+                    testCase name (fun () ->
+                        Expect.contains PmemOptions.VariableNames name name
+                        Expect.isNonEmpty (parse [ name, "1" ]).Notes $"{name} is noted when set") ]
 
-          testCase "the C number parsers behave as glibc's" (fun () ->
-              for text, value in [ "42", 42L; "  -7x", -7L; "+3", 3L; "", 0L; "-", 0L; "9223372036854775808", Int64.MaxValue; "-9223372036854775809", Int64.MinValue ] do
-                  CNumberParsing.AtoLL text =! value
-              for text, ok, value in [ "ff", true, 255UL; "0x10", true, 16UL; "  0X1f", true, 31UL; "0x", true, 0UL; "g", false, 0UL; "1ffffffffffffffff", false, 0UL ] do
-                  let parsed, v = CNumberParsing.TryStrtoullHex text
-                  (parsed, v) =! (ok, value)) ]
+          testList
+              "the C number parsers behave as glibc's"
+              [ for text, value in atollCases ->
+                    testCase $"atoll \"{text}\" = {value}" (fun () -> CNumberParsing.AtoLL text =! value)
+                for text, ok, value in strtoullHexCases ->
+                    testCase $"strtoull(\"{text}\", 16) = {ok}, {value}" (fun () ->
+                        let parsed, v = CNumberParsing.TryStrtoullHex text
+                        (parsed, v) =! (ok, value)) ] ]
 
 let sequencedTests =
     testSequenced (

@@ -143,9 +143,9 @@ let private storeIntoReadOnly (path: string) =
     with :? PmemMapException as e when e.Error = PmemMapError.ReadOnlyMapping ->
         ()
 
-    match Pmem.tryFill 0L 1uy 8L privateMapping with
+    match Mapping.tryFill 0L 1uy 8L privateMapping with
     | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
-    | other -> problems.Add $"Pmem.tryFill: {other}"
+    | other -> problems.Add $"Mapping.tryFill: {other}"
 
     privateMapping.Dispose()
     use mapping = PmemSource.FromPath(path).Map(PmemMapConfig(Protection = PmemProtection.Read, Offset = 4096L))
@@ -164,16 +164,16 @@ let private storeIntoReadOnly (path: string) =
     refused "Fill" (fun () -> mapping.Fill(0L, 0xFFuy, 4096L))
     refused "Lease" (fun () -> mapping.Lease(0L, 8).Dispose())
     refused "GetSpan" (fun () -> mapping.GetSpan(0L, 8).Length |> ignore)
-    refused "Pmem.copy" (fun () -> Pmem.copy 0L [| 1uy |] mapping)
-    refused "Pmem.fill" (fun () -> Pmem.fill 0L 1uy 8L mapping)
+    refused "Mapping.copy" (fun () -> Mapping.copy 0L [| 1uy |] mapping)
+    refused "Mapping.fill" (fun () -> Mapping.fill 0L 1uy 8L mapping)
 
     match Durable.commit mapping (Durable.writeInt64 0L 42L) with
     | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
     | other -> problems.Add $"Durable.commit: {other}"
 
-    match Pmem.tryCopy 0L [| 1uy |] mapping with
+    match Mapping.tryCopy 0L [| 1uy |] mapping with
     | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
-    | other -> problems.Add $"Pmem.tryCopy: {other}"
+    | other -> problems.Add $"Mapping.tryCopy: {other}"
 
     match Durable.commitAtomic mapping (Durable.writeInt64 0L 42L) with
     | Error (PmemError.Map (PmemMapError.ReadOnlyMapping, _)) -> ()
