@@ -22,7 +22,7 @@ internal static class SourceMapper
         bool Writable,
         PmemException? Error);
 
-    internal static PmemException? Map(PmemSource source, PmemMapConfig config, PersistenceConfig persistence, ref PmemMapping? mapping)
+    internal static PmemException? Map(PmemSource source, PmemMapConfig config, ResolvedConfig persistence, ref PmemMapping? mapping)
     {
         string? path = source.Path;
         if (ValidateConfig(config, path) is { } invalid)
@@ -102,7 +102,7 @@ internal static class SourceMapper
     }
 
     /// <summary>The store granularity of a shared file mapping (pmem2's <c>get_min_granularity</c>), with its reason.</summary>
-    internal static (PmemGranularity Granularity, string Reason) ClassifyGranularity(PersistenceConfig persistence, bool isPmem, string isPmemReason)
+    internal static (PmemGranularity Granularity, string Reason) ClassifyGranularity(ResolvedConfig persistence, bool isPmem, string isPmemReason)
     {
         if (!isPmem)
         {
@@ -120,7 +120,7 @@ internal static class SourceMapper
     }
 
     /// <summary>Opens (path) or borrows (handle) the source and reads its type, size and alignment.</summary>
-    internal static Described Describe(PmemSource source, PersistenceConfig persistence, bool forWrite)
+    internal static Described Describe(PmemSource source, ResolvedConfig persistence, bool forWrite)
     {
         if (source.Kind == PmemSourceKind.Anonymous)
         {
