@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -39,9 +40,17 @@ internal static unsafe class CopyEngine
     {
         if ((flags & ~PmemCopyFlags.All) != 0)
         {
-            ThrowHelper.ThrowInvalidCopyFlags(flags);
+            ThrowInvalidFlags(flags);
         }
     }
+
+    /// <summary>Kept out of line so that <see cref="ValidateFlags"/> stays one compare.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidFlags(PmemCopyFlags flags) =>
+        throw new ArgumentException(
+            $"Unknown PmemCopyFlags bits 0x{(int)flags & ~(int)PmemCopyFlags.All:X}; only NoDrain, NonTemporal, Temporal, WriteCombining, WriteBack and NoFlush are defined.",
+            nameof(flags));
 
     /// <summary>Copies <paramref name="length"/> bytes (overlap-safe) and persists them as <paramref name="flags"/> say.</summary>
     /// <remarks>

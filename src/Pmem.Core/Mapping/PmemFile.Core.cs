@@ -15,7 +15,7 @@ public static partial class PmemFile
     private static PmemException? MapCore(string path, long length, PmemFileFlags flags, UnixFileMode mode, ResolvedConfig config, ref PmemMapping? mapping)
     {
         (FileTargetKind kind, uint major, uint minor, int typeErrno) = FileTarget.Classify(path, config.Options.SysfsRoot);
-        if (typeErrno == Interop.Errno.EINVAL)
+        if (kind == FileTargetKind.Unsupported)
         {
             return Invalid($"'{path}' is neither a regular file nor a device-DAX device; Pmem maps files and /dev/daxX.Y devices only.", path);
         }

@@ -132,7 +132,7 @@ internal static class SourceMapper
         {
             string path = source.Path!;
             (FileTargetKind kind, uint major, uint minor, int typeErrno) = FileTarget.Classify(path, sysfs);
-            if (typeErrno == Interop.Errno.EINVAL)
+            if (kind == FileTargetKind.Unsupported)
             {
                 return Failed(Refuse(PmemMapError.InvalidFileType, Interop.Errno.EINVAL, $"'{path}' is neither a regular file nor a device-DAX device.", path));
             }
@@ -152,7 +152,7 @@ internal static class SourceMapper
                 }
 
                 return Failed(errno is Interop.Errno.EACCES or Interop.Errno.EPERM or Interop.Errno.EROFS
-                    ? NoAccess($"open for {(forWrite ? "reading and writing" : "reading")} failed ({ErrnoNames.Name(errno)}): the file's mode or file system does not allow the mapping asked for; map it with PmemProtection.Read or PmemSharing.Private, or change its mode.", path, errno)
+                    ? NoAccess($"open for {(forWrite ? "reading and writing" : "reading")} failed ({ErrnoTable.Name(errno)}): the file's mode or file system does not allow the mapping asked for; map it with PmemProtection.Read or PmemSharing.Private, or change its mode.", path, errno)
                     : ThrowHelper.CreateForErrno(errno, "open", path));
             }
 
