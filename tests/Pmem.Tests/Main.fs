@@ -56,7 +56,8 @@ let allTests =
           ProtectionTests.tests
           GranularityTests.sequencedTests
           MapOptionsSourceTests.tests
-          ErrorKindTests.tests ]
+          ErrorKindTests.tests
+          ArchitectureTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.
 let mutable private counts: (int * int * int) option = None
