@@ -19,7 +19,7 @@ let temporaryFor (destination: string) =
 
 let private fail (what: string) (path: string) =
     let errno = Marshal.GetLastPInvokeError()
-    raise (PmemException(errno, $"{what} '{path}' failed: {Marshal.GetPInvokeErrorMessage errno} ({ErrnoNames.Name errno}).", path))
+    raise (PmemException(errno, $"{what} '{path}' failed: {Marshal.GetPInvokeErrorMessage errno} ({ErrnoTable.Name errno}).", path))
 
 /// fsync(2) of a file or a directory: its contents (or entries) are durable when this returns.
 let fsync (path: string) (isDirectory: bool) =

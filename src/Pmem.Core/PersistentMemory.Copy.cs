@@ -22,7 +22,7 @@ public static unsafe partial class PersistentMemory
     /// <exception cref="System.ArgumentException"><paramref name="flags"/> has undefined bits.</exception>
     public static void* Memmove(void* dest, void* src, nuint length, PmemCopyFlags flags)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, flags);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, flags);
         return dest;
     }
 
@@ -35,7 +35,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* Memcpy(void* dest, void* src, nuint length, PmemCopyFlags flags)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, flags);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, flags);
         return dest;
     }
 
@@ -48,7 +48,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* Memset(void* dest, byte value, nuint length, PmemCopyFlags flags)
     {
-        PersistentCopy.Memset(PersistenceConfig.Current, (byte*)dest, value, length, flags);
+        CopyEngine.Memset(ResolvedConfig.Current, (byte*)dest, value, length, flags);
         return dest;
     }
 
@@ -57,7 +57,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemmovePersist(void* dest, void* src, nuint length)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
         return dest;
     }
 
@@ -66,7 +66,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemcpyPersist(void* dest, void* src, nuint length)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.None);
         return dest;
     }
 
@@ -75,7 +75,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemsetPersist(void* dest, byte value, nuint length)
     {
-        PersistentCopy.Memset(PersistenceConfig.Current, (byte*)dest, value, length, PmemCopyFlags.None);
+        CopyEngine.Memset(ResolvedConfig.Current, (byte*)dest, value, length, PmemCopyFlags.None);
         return dest;
     }
 
@@ -84,7 +84,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemmoveNoDrain(void* dest, void* src, nuint length)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
         return dest;
     }
 
@@ -93,7 +93,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemcpyNoDrain(void* dest, void* src, nuint length)
     {
-        PersistentCopy.Memmove(PersistenceConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
+        CopyEngine.Memmove(ResolvedConfig.Current, (byte*)dest, (byte*)src, length, PmemCopyFlags.NoDrain);
         return dest;
     }
 
@@ -102,7 +102,7 @@ public static unsafe partial class PersistentMemory
     /// <returns><paramref name="dest"/>.</returns>
     public static void* MemsetNoDrain(void* dest, byte value, nuint length)
     {
-        PersistentCopy.Memset(PersistenceConfig.Current, (byte*)dest, value, length, PmemCopyFlags.NoDrain);
+        CopyEngine.Memset(ResolvedConfig.Current, (byte*)dest, value, length, PmemCopyFlags.NoDrain);
         return dest;
     }
 }

@@ -30,19 +30,19 @@ public static unsafe partial class PersistentMemory
     /// </remarks>
     /// <param name="addr">Start of the range.</param>
     /// <param name="length">Length in bytes; 0 does nothing.</param>
-    public static void Flush(void* addr, nuint length) => Persistence.Flush(PersistenceConfig.Current, (byte*)addr, length);
+    public static void Flush(void* addr, nuint length) => FlushEngine.Flush(ResolvedConfig.Current, (byte*)addr, length);
 
     /// <summary>Waits until earlier flushes and non-temporal stores have completed (<c>pmem_drain</c>: SFENCE).</summary>
     /// <remarks>After it returns, every range flushed before the call by this thread is durable.
     /// With CLFLUSH only, flushes are already ordered and this does nothing.</remarks>
-    public static void Drain() => Persistence.Drain(PersistenceConfig.Current);
+    public static void Drain() => FlushEngine.Drain(ResolvedConfig.Current);
 
     /// <summary>Flush then drain (<c>pmem_persist</c>): <c>[addr, addr + length)</c> is durable on return.</summary>
     /// <remarks>Correct only for memory where <see cref="IsPmem"/> is true; for other mappings use <see cref="Msync"/>.
     /// Not atomic: a crash during the call may persist any subset of the range's lines.</remarks>
     /// <param name="addr">Start of the range.</param>
     /// <param name="length">Length in bytes.</param>
-    public static void Persist(void* addr, nuint length) => Persistence.Persist(PersistenceConfig.Current, (byte*)addr, length);
+    public static void Persist(void* addr, nuint length) => FlushEngine.Persist(ResolvedConfig.Current, (byte*)addr, length);
 
     /// <summary>
     /// msync(MS_SYNC) of the pages that hold <c>[addr, addr + length)</c> (<c>pmem_msync</c>): the start is rounded
@@ -69,7 +69,7 @@ public static unsafe partial class PersistentMemory
             return false;
         }
 
-        PersistenceConfig config = PersistenceConfig.Current;
+        ResolvedConfig config = ResolvedConfig.Current;
         if (!config.HasCpuFlush)
         {
             return false;
@@ -87,7 +87,7 @@ public static unsafe partial class PersistentMemory
     /// <remarks>Nothing is durable until <see cref="DeepDrain"/> or <see cref="Drain"/> follows.</remarks>
     /// <param name="addr">Start of the range.</param>
     /// <param name="length">Length in bytes.</param>
-    public static void DeepFlush(void* addr, nuint length) => Persistence.DeepFlush(PersistenceConfig.Current, (byte*)addr, length);
+    public static void DeepFlush(void* addr, nuint length) => FlushEngine.DeepFlush(ResolvedConfig.Current, (byte*)addr, length);
 
     /// <summary>
     /// Drains to the most reliable persistence domain (<c>pmem_deep_drain</c>): device-DAX parts are fenced and their
@@ -97,7 +97,7 @@ public static unsafe partial class PersistentMemory
     /// <param name="addr">Start of the range.</param>
     /// <param name="length">Length in bytes; 0 does nothing.</param>
     /// <exception cref="PmemException">The sysfs write or msync failed; the errno says why.</exception>
-    public static void DeepDrain(void* addr, nuint length) => Pmem.DeepFlush.Drain(PersistenceConfig.Current, (byte*)addr, length);
+    public static void DeepDrain(void* addr, nuint length) => DeepDrainEngine.Drain(ResolvedConfig.Current, (byte*)addr, length);
 
     /// <summary><see cref="DeepFlush"/> then <see cref="DeepDrain"/> (<c>pmem_deep_persist</c>).</summary>
     /// <remarks>On return the range is durable in the most reliable domain the platform offers.</remarks>
@@ -106,9 +106,9 @@ public static unsafe partial class PersistentMemory
     /// <exception cref="PmemException">The sysfs write or msync failed.</exception>
     public static void DeepPersist(void* addr, nuint length)
     {
-        PersistenceConfig config = PersistenceConfig.Current;
-        Persistence.DeepFlush(config, (byte*)addr, length);
-        Pmem.DeepFlush.Drain(config, (byte*)addr, length);
+        ResolvedConfig config = ResolvedConfig.Current;
+        FlushEngine.DeepFlush(config, (byte*)addr, length);
+        DeepDrainEngine.Drain(config, (byte*)addr, length);
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public static unsafe partial class PersistentMemory
     /// (<c>pmem_has_auto_flush</c>).
     /// </summary>
     /// <returns>1, 0 or -1.</returns>
-    public static int HasAutoFlush() => PersistenceConfig.Current.AutoFlush;
+    public static int HasAutoFlush() => ResolvedConfig.Current.AutoFlush;
 
     /// <summary>Always false, as in libpmem: no x86-64 platform drains in hardware (<c>pmem_has_hw_drain</c>).</summary>
     /// <returns><see langword="false"/>.</returns>

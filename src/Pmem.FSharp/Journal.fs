@@ -5,7 +5,7 @@ open System.Buffers.Binary
 open System.Diagnostics
 open Pmem
 
-/// Raised inside plan evaluation to stop it; caught by Durable.evaluate and never seen by callers.
+/// Raised inside plan evaluation to stop it; caught by PlanRun.evaluateRef and never seen by callers.
 type internal PlanAbortedException(error: PmemError) =
     inherit Exception("A durable plan was stopped: " + PmemError.describe error)
     member _.Error = error

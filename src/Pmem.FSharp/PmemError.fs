@@ -17,34 +17,6 @@ type PmemError =
 
 [<RequireQualifiedAccess>]
 module PmemError =
-    // Linux errno values (asm-generic/errno-base.h, errno.h).
-    [<Literal>]
-    let private EPERM = 1
-
-    [<Literal>]
-    let private ENOENT = 2
-
-    [<Literal>]
-    let private EACCES = 13
-
-    [<Literal>]
-    let private EEXIST = 17
-
-    [<Literal>]
-    let private EINVAL = 22
-
-    [<Literal>]
-    let private EFBIG = 27
-
-    [<Literal>]
-    let private ENOSPC = 28
-
-    [<Literal>]
-    let private EROFS = 30
-
-    [<Literal>]
-    let private EDQUOT = 122
-
     /// The core's advice names C# flags; F# code passes MapOptions instead.
     let private fsharpAdvice (message: string) =
         [ "pass PmemFileFlags.Create to create a file", "map it with MapOptions.openOrCreate and a length to create it"
@@ -70,17 +42,13 @@ module PmemError =
         | :? PmemMapException as map -> PmemError.Map(map.Error, message)
         | _ ->
 
-        match exn.Errno with
-        | EINVAL -> PmemError.InvalidArgument message
-        | ENOENT -> PmemError.NotFound path
-        | EEXIST -> PmemError.AlreadyExists path
-        | EPERM
-        | EACCES
-        | EROFS -> PmemError.PermissionDenied path
-        | EFBIG
-        | ENOSPC
-        | EDQUOT -> PmemError.NoSpace(path, message)
-        | errno -> PmemError.Io(errno, message)
+        match exn.Kind with
+        | PmemErrorKind.InvalidArgument -> PmemError.InvalidArgument message
+        | PmemErrorKind.NotFound -> PmemError.NotFound path
+        | PmemErrorKind.AlreadyExists -> PmemError.AlreadyExists path
+        | PmemErrorKind.PermissionDenied -> PmemError.PermissionDenied path
+        | PmemErrorKind.NoSpace -> PmemError.NoSpace(path, message)
+        | _ -> PmemError.Io(exn.Errno, message)
 
     let internal ofRedoLogException (exn: RedoLogException) = PmemError.RedoLog(exn.Error, exn.Message)
 

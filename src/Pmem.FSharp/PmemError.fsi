@@ -41,7 +41,8 @@ type PmemError =
 module PmemError =
     /// Classifies a PmemException: a RedoLogException (a PmemException too) becomes <c>RedoLog</c>, a PmemMapException
     /// <c>Map</c>; otherwise by its
-    /// errno: EINVAL, ENOENT, EEXIST, EACCES/EPERM/EROFS and ENOSPC/EDQUOT/EFBIG get their own case, every other errno
+    /// <c>Kind</c> (the core's errno table): InvalidArgument (EINVAL), NotFound (ENOENT), AlreadyExists (EEXIST),
+    /// PermissionDenied (EACCES/EPERM/EROFS) and NoSpace (ENOSPC/EDQUOT/EFBIG) get their own case, every other errno
     /// becomes <c>Io</c>. Advice in the core's message that names C# flags (<c>PmemFileFlags.Sparse</c>, …) names
     /// the F# equivalent instead (<c>MapOptions.sparse</c>, …).
     val ofException: exn: Pmem.PmemException -> PmemError

@@ -56,7 +56,9 @@ let allTests =
           SourceMapTests.tests
           ProtectionTests.tests
           GranularityTests.sequencedTests
-          MapOptionsSourceTests.tests ]
+          MapOptionsSourceTests.tests
+          ErrorKindTests.tests
+          ArchitectureTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.
 let mutable private counts: (int * int * int) option = None

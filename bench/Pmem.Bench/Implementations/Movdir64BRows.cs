@@ -10,11 +10,11 @@ namespace Pmem.Bench;
 internal static unsafe class Movdir64BRows
 {
     /// <summary>The options in force with MOVDIR64B on; built once, when the rows are registered (after the run's options are set).</summary>
-    private static PersistenceConfig s_config = null!;
+    private static ResolvedConfig s_config = null!;
 
     public static void Register(Registry r, TextWriter log)
     {
-        s_config = PersistenceConfig.Create(PmemOptions.Current with { Movdir64B = true });
+        s_config = ResolvedConfig.Create(PmemOptions.Current with { Movdir64B = true });
         if (!s_config.UsesMovdir64B)
         {
             log.WriteLine($"No MOVDIR64B rows: {s_config.Movdir64BReason}");
@@ -28,12 +28,12 @@ internal static unsafe class Movdir64BRows
     private struct MemcpyPersist : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            PersistentCopy.Memmove(s_config, d, s, n, PmemCopyFlags.None);
+            CopyEngine.Memmove(s_config, d, s, n, PmemCopyFlags.None);
     }
 
     private struct MemsetPersist : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            PersistentCopy.Memset(s_config, d, (byte)i, n, PmemCopyFlags.None);
+            CopyEngine.Memset(s_config, d, (byte)i, n, PmemCopyFlags.None);
     }
 }

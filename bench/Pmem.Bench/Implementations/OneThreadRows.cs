@@ -7,11 +7,11 @@ namespace Pmem.Bench;
 internal static unsafe class OneThreadRows
 {
     /// <summary>The options in force with splitting off; built once, when the rows are registered (after the run's options are set).</summary>
-    private static PersistenceConfig s_config = null!;
+    private static ResolvedConfig s_config = null!;
 
     public static void Register(Registry r)
     {
-        s_config = PersistenceConfig.Create(PmemOptions.Current with { CopyThreads = 1 });
+        s_config = ResolvedConfig.Create(PmemOptions.Current with { CopyThreads = 1 });
         r.Add(Names.PmemOneThread, Role.Pmem, OperationKind.MemcpyPersist, Loop.Run<MemcpyPersist>);
         r.Add(Names.PmemOneThread, Role.Pmem, OperationKind.MemsetPersist, Loop.Run<MemsetPersist>);
     }
@@ -19,12 +19,12 @@ internal static unsafe class OneThreadRows
     private struct MemcpyPersist : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            PersistentCopy.Memmove(s_config, d, s, n, PmemCopyFlags.None);
+            CopyEngine.Memmove(s_config, d, s, n, PmemCopyFlags.None);
     }
 
     private struct MemsetPersist : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            PersistentCopy.Memset(s_config, d, (byte)i, n, PmemCopyFlags.None);
+            CopyEngine.Memset(s_config, d, (byte)i, n, PmemCopyFlags.None);
     }
 }

@@ -62,7 +62,7 @@ internal static class CommitApply
     public static void Apply<TStores>(ref TStores stores, bool pmem, in CommitWork work)
         where TStores : ICommitStores
     {
-        PersistenceConfig config = PersistenceConfig.Current;
+        ResolvedConfig config = ResolvedConfig.Current;
         long pageSize = (long)PageFlush.PageSize;
         TouchedRuns runs = work.Runs;
         ReadOnlySpan<CommitStep> steps = work.Steps;
@@ -117,10 +117,10 @@ internal static class CommitApply
     /// <param name="stores">The store hint (<see cref="PmemCopyFlags.None"/>, <see cref="PmemCopyFlags.NonTemporal"/> or <see cref="PmemCopyFlags.Temporal"/>).</param>
     /// <param name="length">The write's length.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool NonTemporal(PersistenceConfig config, PmemCopyFlags stores, long length) =>
+    public static bool NonTemporal(ResolvedConfig config, PmemCopyFlags stores, long length) =>
         CopyDecision.Choose(config, stores, (nuint)length, sameAddress: false) is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush;
 
-    private static void StoreWrite<TStores>(ref TStores stores, bool pmem, long pageSize, PersistenceConfig config, in CommitStep step, in CommitWork work)
+    private static void StoreWrite<TStores>(ref TStores stores, bool pmem, long pageSize, ResolvedConfig config, in CommitStep step, in CommitWork work)
         where TStores : ICommitStores
     {
         long offset = step.Offset;

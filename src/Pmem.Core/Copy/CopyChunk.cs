@@ -5,19 +5,19 @@ namespace Pmem;
 
 /// <summary>
 /// One piece of a split copy or fill: the routine already chosen for the whole call, run on a line-aligned part of
-/// the destination by <see cref="PersistentCopy.Move"/> or <see cref="PersistentCopy.Fill"/>.
+/// the destination by <see cref="CopyEngine.Move"/> or <see cref="CopyEngine.Fill"/>.
 /// </summary>
 /// <remarks>A value type, handed to a <see cref="CopyWorker"/> by copying it into the worker's slot: no allocation.</remarks>
 internal readonly unsafe struct CopyChunk
 {
-    private readonly PersistenceConfig? _config;
+    private readonly ResolvedConfig? _config;
     private readonly byte* _dest;
     private readonly byte* _src;
     private readonly nuint _length;
     private readonly CopyPath _path;
     private readonly byte _value;
 
-    private CopyChunk(PersistenceConfig config, CopyPath path, byte* dest, byte* src, byte value, nuint length)
+    private CopyChunk(ResolvedConfig config, CopyPath path, byte* dest, byte* src, byte value, nuint length)
     {
         _config = config;
         _path = path;
@@ -28,11 +28,11 @@ internal readonly unsafe struct CopyChunk
     }
 
     /// <summary>A piece of a move (<paramref name="src"/> not null).</summary>
-    internal static CopyChunk Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length) =>
+    internal static CopyChunk Move(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length) =>
         new(config, path, dest, src, 0, length);
 
     /// <summary>A piece of a fill.</summary>
-    internal static CopyChunk Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length) =>
+    internal static CopyChunk Fill(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length) =>
         new(config, path, dest, null, value, length);
 
     /// <summary>Bytes in the piece.</summary>
@@ -53,11 +53,11 @@ internal readonly unsafe struct CopyChunk
 
         if (_src != null)
         {
-            PersistentCopy.Move(_config, _path, _dest + start, _src + start, length);
+            CopyEngine.Move(_config, _path, _dest + start, _src + start, length);
         }
         else
         {
-            PersistentCopy.Fill(_config, _path, _dest + start, _value, length);
+            CopyEngine.Fill(_config, _path, _dest + start, _value, length);
         }
     }
 }

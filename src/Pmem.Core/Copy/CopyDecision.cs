@@ -37,14 +37,14 @@ internal static class CopyDecision
     /// <param name="length">Bytes to copy or fill.</param>
     /// <param name="sameAddress">Whether source and destination are the same address (always false for a fill).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static CopyPath Choose(PersistenceConfig config, PmemCopyFlags flags, nuint length, bool sameAddress)
+    internal static CopyPath Choose(ResolvedConfig config, PmemCopyFlags flags, nuint length, bool sameAddress)
     {
         bool noFlush = (flags & PmemCopyFlags.NoFlush) != 0;
         if (config.Isa == CopyIsa.Generic)
         {
             return length == 0
                 ? CopyPath.None
-                : config.Options.NoGenericMemcpy
+                : config.NoGenericMemcpy
                     ? (noFlush ? CopyPath.RuntimeNoFlush : CopyPath.Runtime)
                     : (noFlush ? CopyPath.GenericNoFlush : CopyPath.Generic);
         }

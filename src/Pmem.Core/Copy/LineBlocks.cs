@@ -19,24 +19,11 @@ namespace Pmem;
 /// four lines per block.</para>
 /// <para><b>Order.</b> Inside a block the lines go in the copy's own direction (<see cref="ILineOrder"/>):
 /// ascending forward, descending backward, so the source is read as one stream.</para>
-/// <para><b>Why this shape.</b> Measured against libpmem with <c>Pmem.Bench</c> (same-round ratios, 45-90 rounds
-/// each, on the 2-vCPU AVX-512 Xeon KVM guest of <c>docs/perf.md</c>), mostly on the cold <c>memmove_persist</c>
-/// row, a move one line up whose source is not in the cache:</para>
-/// <list type="bullet">
-/// <item>Four-line blocks (the shape before, and that of the bench's C non-temporal copy ceiling) moved 1 KiB in
-/// 1.09× libpmem's time; libpmem moves it as one 16-line block, and so does this code now: 1.01×, both at 0.96-0.97×
-/// the four-line C ceiling. With one short run the time is the latency of its uncached loads; a single block puts
-/// them all in flight before the first store. Two 8-line blocks: 1.07×.</item>
-/// <item>From 4 KiB up the loss goes the other way: 16-line blocks moved 4 KiB in 1.01× libpmem's time, 8-line
-/// blocks in 0.99×, four-line blocks in 0.97-0.98×; libpmem's 32-line blocks are 5-7% slower than the four-line C
-/// ceiling there. Longer runs are a stream: smaller blocks let the stores of one block overlap the loads of the
-/// next.</item>
-/// <item>libpmem's blocks load ascending even in a backward copy. That order made backward moves of 4 KiB and more
-/// 2-5% slower than four-line blocks; in descending order 8- and 16-line blocks are 1-2% faster than four-line ones
-/// from 64 KiB up (0.95-0.96× libpmem).</item>
-/// <item>Copying 256 MiB from DRAM (memcpy, forward): 0.96× libpmem with 16-line blocks, 1.00-1.04× with four-line
-/// ones; 8-line blocks measured the same as 16 outside the bench.</item>
-/// </list>
+/// <para><b>Why this shape.</b> A short run is bound by the latency of its uncached loads: one block of up to 16
+/// lines puts them all in flight before the first store. A long run is a stream: 8-line blocks (4 for the narrower
+/// widths) let the stores of one block overlap the loads of the next. Loading a backward block in descending order
+/// keeps the source one stream. The measurements that chose this (block sizes and orders against libpmem) are in
+/// docs/copy-loop.md.</para>
 /// <para><b>Fills</b> have nothing to load: four aligned stores per step, whatever the width.</para>
 /// <para><b>Code shape.</b> Runs shorter than four lines (every temporal copy below the non-temporal threshold) are
 /// copied inline in the engine. Longer runs call <see cref="CopyForwardBlocks"/> or

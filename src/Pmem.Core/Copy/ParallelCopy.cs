@@ -6,7 +6,7 @@ using System.Threading;
 namespace Pmem;
 
 /// <summary>
-/// Splits one large copy or fill across the calling thread and up to <see cref="PersistenceConfig.CopyThreads"/>
+/// Splits one large copy or fill across the calling thread and up to <see cref="ResolvedConfig.CopyThreads"/>
 /// − 1 <see cref="CopyWorker"/>s, each running the routine <see cref="CopyDecision"/> chose for the whole call on its
 /// own line-aligned part of the destination.
 /// </summary>
@@ -34,30 +34,30 @@ internal static unsafe class ParallelCopy
     private static readonly Lock s_grow = new();
     private static CopyWorker[] s_workers = [];
 
-    /// <summary>Moves as <see cref="PersistentCopy.Move"/> does, split when the ranges do not overlap.</summary>
+    /// <summary>Moves as <see cref="CopyEngine.Move"/> does, split when the ranges do not overlap.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    internal static CopyRun Move(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         bool overlap = (nuint)dest - (nuint)src < length || (nuint)src - (nuint)dest < length;
         return overlap
-            ? PersistentCopy.Move(config, path, dest, src, length)
+            ? CopyEngine.Move(config, path, dest, src, length)
             : Split(config, path, dest, src, 0, length);
     }
 
-    /// <summary>Fills as <see cref="PersistentCopy.Fill"/> does, split.</summary>
+    /// <summary>Fills as <see cref="CopyEngine.Fill"/> does, split.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length) =>
+    internal static CopyRun Fill(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length) =>
         Split(config, path, dest, null, value, length);
 
-    private static CopyRun Split(PersistenceConfig config, CopyPath path, byte* dest, byte* src, byte value, nuint length)
+    private static CopyRun Split(ResolvedConfig config, CopyPath path, byte* dest, byte* src, byte value, nuint length)
     {
         Debug.Assert(config.Isa != CopyIsa.Generic && path != CopyPath.None, "only the vector routines are split");
-        Debug.Assert(config.CopyThreads is > 1 and <= PmemOptions.MaxCopyThreads, "split only when more than one thread may run");
+        Debug.Assert(config.CopyThreads is > 1 and <= ResolvedConfig.MaxCopyThreads, "split only when more than one thread may run");
 
         // Stores only in the pieces; the msync fallback syncs the whole range once, on the calling thread, at the end.
         CopyPath piecePath = path == CopyPath.TemporalMsync ? CopyPath.TemporalNoFlush : path;
         CopyWorker[] workers = Workers(config.CopyThreads - 1);
-        Span<byte> posted = stackalloc byte[PmemOptions.MaxCopyThreads];
+        Span<byte> posted = stackalloc byte[ResolvedConfig.MaxCopyThreads];
         int claimed = 0;
         for (int i = 0; i < workers.Length && claimed < config.CopyThreads - 1; i++)
         {
@@ -88,8 +88,8 @@ internal static unsafe class ParallelCopy
 
         nuint own = Boundary(dest, length, 1, parts);
         CopyRun run = src == null
-            ? PersistentCopy.Fill(config, piecePath, dest, value, own)
-            : PersistentCopy.Move(config, piecePath, dest, src, own);
+            ? CopyEngine.Fill(config, piecePath, dest, value, own)
+            : CopyEngine.Move(config, piecePath, dest, src, own);
 
         for (int j = 0; j < running; j++)
         {

@@ -39,7 +39,7 @@ internal sealed partial record NdTopology(
         if (Interop.Libc.stat(path, out Interop.Libc.StatBuffer st) != 0)
         {
             int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            return new NdTopology(PmemDeviceKind.NotPmem, $"{path} cannot be stat'ed ({ErrnoNames.Name(errno)})", root, null, null, null, null)
+            return new NdTopology(PmemDeviceKind.NotPmem, $"{path} cannot be stat'ed ({ErrnoTable.Name(errno)})", root, null, null, null, null)
             {
                 Invalid = PmemDeviceFactStatus.Unreadable,
             };

@@ -55,20 +55,20 @@ internal static class PmemBadBlockReader
         int fd = Interop.Libc.open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
-            return Fail(PmemDeviceFactStatus.Unreadable, $"{path} cannot be opened ({ErrnoNames.Name(Marshal.GetLastPInvokeError())})");
+            return Fail(PmemDeviceFactStatus.Unreadable, $"{path} cannot be opened ({ErrnoTable.Name(Marshal.GetLastPInvokeError())})");
         }
 
         try
         {
             if (Interop.Libc.fstat(fd, out Interop.Libc.StatBuffer st) != 0)
             {
-                return Fail(PmemDeviceFactStatus.Unreadable, $"fstat of {path} failed ({ErrnoNames.Name(Marshal.GetLastPInvokeError())})");
+                return Fail(PmemDeviceFactStatus.Unreadable, $"fstat of {path} failed ({ErrnoTable.Name(Marshal.GetLastPInvokeError())})");
             }
 
             (List<FileExtent>? extents, int errno) = FileExtents.Read(fd);
             if (extents is null)
             {
-                return Fail(PmemDeviceFactStatus.Unreadable, $"the file's extents cannot be read (FIEMAP: {ErrnoNames.Name(errno)})");
+                return Fail(PmemDeviceFactStatus.Unreadable, $"the file's extents cannot be read (FIEMAP: {ErrnoTable.Name(errno)})");
             }
 
             long blockSize = st.st_blksize > 0 && (st.st_blksize & (st.st_blksize - 1)) == 0 ? st.st_blksize : 4096;
@@ -117,7 +117,7 @@ internal static class PmemBadBlockReader
 
         if (!SysfsFile.TryRead(file, 64 * 1024, out string text, out int errno))
         {
-            return PmemDeviceFact<List<PmemBadBlock>>.Fail(PmemDeviceFactStatus.Unreadable, $"{shown} cannot be read ({ErrnoNames.Name(errno)})");
+            return PmemDeviceFact<List<PmemBadBlock>>.Fail(PmemDeviceFactStatus.Unreadable, $"{shown} cannot be read ({ErrnoTable.Name(errno)})");
         }
 
         List<PmemBadBlock>? blocks = BadBlockRanges.Parse(text);

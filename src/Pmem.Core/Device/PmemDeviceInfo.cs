@@ -212,7 +212,7 @@ public sealed class PmemDeviceInfo
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"{Path} cannot be opened for writing ({ErrnoNames.Name(errno)})");
+            return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"{Path} cannot be opened for writing ({ErrnoTable.Name(errno)})");
         }
 
         try
@@ -220,13 +220,13 @@ public sealed class PmemDeviceInfo
             if (Interop.Libc.fallocate(fd, Interop.Libc.FALLOC_FL_PUNCH_HOLE | Interop.Libc.FALLOC_FL_KEEP_SIZE, block.Offset, block.Length) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"punching a hole over {block} failed ({ErrnoNames.Name(errno)})");
+                return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"punching a hole over {block} failed ({ErrnoTable.Name(errno)})");
             }
 
             if (Interop.Libc.fallocate(fd, Interop.Libc.FALLOC_FL_KEEP_SIZE, block.Offset, block.Length) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"reallocating {block} after the hole failed ({ErrnoNames.Name(errno)}); the range is a hole and reads as zeros");
+                return PmemDeviceFact<long>.Fail(PmemDeviceFactStatus.Unreadable, $"reallocating {block} after the hole failed ({ErrnoTable.Name(errno)}); the range is a hole and reads as zeros");
             }
 
             return PmemDeviceFact<long>.Known(block.Length, "hole punched and blocks reallocated (fallocate)");

@@ -20,7 +20,7 @@ internal static class SysfsText
 
         if (!SysfsFile.TryRead(path, MaxBytes, out string text, out int errno))
         {
-            return PmemDeviceFact<string>.Fail(PmemDeviceFactStatus.Unreadable, $"{shown} cannot be read ({ErrnoNames.Name(errno)})");
+            return PmemDeviceFact<string>.Fail(PmemDeviceFactStatus.Unreadable, $"{shown} cannot be read ({ErrnoTable.Name(errno)})");
         }
 
         if (text.Length == 0 || text[^1] != '\n')

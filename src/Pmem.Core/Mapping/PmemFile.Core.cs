@@ -12,10 +12,10 @@ public static partial class PmemFile
     private static PmemException Invalid(string message, string path) => new(Interop.Errno.EINVAL, message, path);
 
     /// <summary>The whole of <c>pmem_map_file</c>: returns the error, or sets <paramref name="mapping"/>.</summary>
-    private static PmemException? MapCore(string path, long length, PmemFileFlags flags, UnixFileMode mode, PersistenceConfig config, ref PmemMapping? mapping)
+    private static PmemException? MapCore(string path, long length, PmemFileFlags flags, UnixFileMode mode, ResolvedConfig config, ref PmemMapping? mapping)
     {
         (FileTargetKind kind, uint major, uint minor, int typeErrno) = FileTarget.Classify(path, config.Options.SysfsRoot);
-        if (typeErrno == Interop.Errno.EINVAL)
+        if (kind == FileTargetKind.Unsupported)
         {
             return Invalid($"'{path}' is neither a regular file nor a device-DAX device; Pmem maps files and /dev/daxX.Y devices only.", path);
         }
@@ -121,7 +121,7 @@ public static partial class PmemFile
     /// <summary>True when the file has fewer blocks than its size needs (holes a store may have to allocate).</summary>
     private static bool HasHoles(in Interop.Libc.StatBuffer st) => st.st_blocks * 512 < st.st_size;
 
-    private static PmemException? MapDeviceDax(string path, long length, PmemFileFlags flags, uint major, uint minor, PersistenceConfig config, ref PmemMapping? mapping)
+    private static PmemException? MapDeviceDax(string path, long length, PmemFileFlags flags, uint major, uint minor, ResolvedConfig config, ref PmemMapping? mapping)
     {
         if ((flags & ~DeviceDaxFlags) != 0)
         {

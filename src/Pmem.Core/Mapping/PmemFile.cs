@@ -77,7 +77,7 @@ public static partial class PmemFile
     {
         ValidateArguments(path, mode);
         mapping = null;
-        error = MapCore(path, length, flags, mode, PersistenceConfig.Current, ref mapping);
+        error = MapCore(path, length, flags, mode, ResolvedConfig.Current, ref mapping);
         return error is null;
     }
 

@@ -21,7 +21,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Copy(long destOffset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
     {
-        PersistentCopy.ValidateFlags(flags);
+        CopyEngine.ValidateFlags(flags);
         byte* p = Enter(destOffset, source.Length);
         try
         {
@@ -51,7 +51,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Move(long destOffset, long srcOffset, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
-        PersistentCopy.ValidateFlags(flags);
+        CopyEngine.ValidateFlags(flags);
         CheckRange(srcOffset, length);
         byte* p = Enter(destOffset, length);
         try
@@ -79,7 +79,7 @@ public sealed unsafe partial class PmemMapping
     /// <exception cref="PmemMapException">The mapping is read-only (<see cref="PmemMapError.ReadOnlyMapping"/>): nothing was stored.</exception>
     public void Fill(long offset, byte value, long length, PmemCopyFlags flags = PmemCopyFlags.None)
     {
-        PersistentCopy.ValidateFlags(flags);
+        CopyEngine.ValidateFlags(flags);
         byte* p = Enter(offset, length);
         try
         {
@@ -87,11 +87,11 @@ public sealed unsafe partial class PmemMapping
             ReserveForWrite(offset, length);
             if (IsPmem)
             {
-                PersistentCopy.Memset(PersistenceConfig.Current, p, value, (nuint)length, flags);
+                CopyEngine.Memset(ResolvedConfig.Current, p, value, (nuint)length, flags);
             }
             else
             {
-                PersistentCopy.Memset(PersistenceConfig.Current, p, value, (nuint)length, flags | PmemCopyFlags.NoFlush);
+                CopyEngine.Memset(ResolvedConfig.Current, p, value, (nuint)length, flags | PmemCopyFlags.NoFlush);
                 MsyncUnlessNoFlush(p, (nuint)length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
             }
         }
@@ -105,11 +105,11 @@ public sealed unsafe partial class PmemMapping
     {
         if (IsPmem)
         {
-            PersistentCopy.Memmove(PersistenceConfig.Current, dest, src, length, flags);
+            CopyEngine.Memmove(ResolvedConfig.Current, dest, src, length, flags);
         }
         else
         {
-            PersistentCopy.Memmove(PersistenceConfig.Current, dest, src, length, flags | PmemCopyFlags.NoFlush);
+            CopyEngine.Memmove(ResolvedConfig.Current, dest, src, length, flags | PmemCopyFlags.NoFlush);
             MsyncUnlessNoFlush(dest, length, _shape.NeverDurable ? PmemCopyFlags.NoFlush : flags);
         }
     }

@@ -23,7 +23,7 @@ public sealed unsafe partial class PmemMapping
         ThrowIfDisposed();
         if (IsPmem)
         {
-            Persistence.Drain(PersistenceConfig.Current);
+            FlushEngine.Drain(ResolvedConfig.Current);
         }
     }
 
@@ -54,11 +54,11 @@ public sealed unsafe partial class PmemMapping
             }
             else if (drain)
             {
-                Persistence.Persist(PersistenceConfig.Current, p, (nuint)length);
+                FlushEngine.Persist(ResolvedConfig.Current, p, (nuint)length);
             }
             else
             {
-                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
+                FlushEngine.Flush(ResolvedConfig.Current, p, (nuint)length);
             }
         }
         finally
@@ -100,9 +100,9 @@ public sealed unsafe partial class PmemMapping
         byte* p = Enter(offset, length);
         try
         {
-            PersistenceConfig config = PersistenceConfig.Current;
-            Persistence.DeepFlush(config, p, (nuint)length);
-            DeepFlush.Drain(config, p, (nuint)length);
+            ResolvedConfig config = ResolvedConfig.Current;
+            FlushEngine.DeepFlush(config, p, (nuint)length);
+            DeepDrainEngine.Drain(config, p, (nuint)length);
         }
         finally
         {

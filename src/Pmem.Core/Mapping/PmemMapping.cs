@@ -16,7 +16,7 @@ namespace Pmem;
 /// memory and the last of them unmaps; any call that starts after <see cref="Dispose"/> throws
 /// <see cref="ObjectDisposedException"/>. See docs/guarantees.md, "Lifetime".
 /// </remarks>
-public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
+public sealed unsafe partial class PmemMapping : IDisposable
 {
     private readonly PmemMappingHandle _handle;
 
@@ -140,7 +140,7 @@ public sealed unsafe partial class PmemMapping : IDisposable, IPmemTarget
 
     /// <summary>Wraps a successful mmap; <paramref name="sparse"/> when the file has unallocated pages (see <see cref="IsSparse"/>).</summary>
     /// <remarks><paramref name="facts"/>: what <see cref="SourceMapper"/> decided; <see langword="null"/> for a whole-file shared read-write mapping, classified here.</remarks>
-    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, PersistenceConfig config, string? path, bool sparse = false, MapShape.Facts? facts = null)
+    internal static PmemMapping Create(AlignedMapper.Result mapped, long length, DeviceDaxInfo? deviceDax, ResolvedConfig config, string? path, bool sparse = false, MapShape.Facts? facts = null)
     {
         bool isDax = deviceDax is not null;
         bool register = isDax || mapped.MapSync;

@@ -142,7 +142,7 @@ public sealed class PmemSource
     public bool TryMap(PmemMapConfig? config, [NotNullWhen(true)] out PmemMapping? mapping, [NotNullWhen(false)] out PmemException? error)
     {
         mapping = null;
-        error = SourceMapper.Map(this, config ?? PmemMapConfig.Default, PersistenceConfig.Current, ref mapping);
+        error = SourceMapper.Map(this, config ?? PmemMapConfig.Default, ResolvedConfig.Current, ref mapping);
         return error is null;
     }
 
@@ -159,7 +159,7 @@ public sealed class PmemSource
 
     private SourceMapper.Described Describe()
     {
-        SourceMapper.Described described = SourceMapper.Describe(this, PersistenceConfig.Current, forWrite: false);
+        SourceMapper.Described described = SourceMapper.Describe(this, ResolvedConfig.Current, forWrite: false);
         if (described.Error is { } error)
         {
             throw error;

@@ -22,7 +22,7 @@ internal static class SourceMapper
         bool Writable,
         PmemException? Error);
 
-    internal static PmemException? Map(PmemSource source, PmemMapConfig config, PersistenceConfig persistence, ref PmemMapping? mapping)
+    internal static PmemException? Map(PmemSource source, PmemMapConfig config, ResolvedConfig persistence, ref PmemMapping? mapping)
     {
         string? path = source.Path;
         if (ValidateConfig(config, path) is { } invalid)
@@ -102,7 +102,7 @@ internal static class SourceMapper
     }
 
     /// <summary>The store granularity of a shared file mapping (pmem2's <c>get_min_granularity</c>), with its reason.</summary>
-    internal static (PmemGranularity Granularity, string Reason) ClassifyGranularity(PersistenceConfig persistence, bool isPmem, string isPmemReason)
+    internal static (PmemGranularity Granularity, string Reason) ClassifyGranularity(ResolvedConfig persistence, bool isPmem, string isPmemReason)
     {
         if (!isPmem)
         {
@@ -120,7 +120,7 @@ internal static class SourceMapper
     }
 
     /// <summary>Opens (path) or borrows (handle) the source and reads its type, size and alignment.</summary>
-    internal static Described Describe(PmemSource source, PersistenceConfig persistence, bool forWrite)
+    internal static Described Describe(PmemSource source, ResolvedConfig persistence, bool forWrite)
     {
         if (source.Kind == PmemSourceKind.Anonymous)
         {
@@ -132,7 +132,7 @@ internal static class SourceMapper
         {
             string path = source.Path!;
             (FileTargetKind kind, uint major, uint minor, int typeErrno) = FileTarget.Classify(path, sysfs);
-            if (typeErrno == Interop.Errno.EINVAL)
+            if (kind == FileTargetKind.Unsupported)
             {
                 return Failed(Refuse(PmemMapError.InvalidFileType, Interop.Errno.EINVAL, $"'{path}' is neither a regular file nor a device-DAX device.", path));
             }
@@ -152,7 +152,7 @@ internal static class SourceMapper
                 }
 
                 return Failed(errno is Interop.Errno.EACCES or Interop.Errno.EPERM or Interop.Errno.EROFS
-                    ? NoAccess($"open for {(forWrite ? "reading and writing" : "reading")} failed ({ErrnoNames.Name(errno)}): the file's mode or file system does not allow the mapping asked for; map it with PmemProtection.Read or PmemSharing.Private, or change its mode.", path, errno)
+                    ? NoAccess($"open for {(forWrite ? "reading and writing" : "reading")} failed ({ErrnoTable.Name(errno)}): the file's mode or file system does not allow the mapping asked for; map it with PmemProtection.Read or PmemSharing.Private, or change its mode.", path, errno)
                     : ThrowHelper.CreateForErrno(errno, "open", path));
             }
 

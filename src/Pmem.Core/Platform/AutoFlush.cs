@@ -52,7 +52,7 @@ internal static class AutoFlush
             if (!SysfsFile.TryRead(domainFile, 32, out string value, out int errno))
             {
                 // libpmem treats an unopenable domain file as "not cpu_cache" and a failed read as an error.
-                return (0, $"{name}/persistence_domain cannot be opened ({ErrnoNames.Name(errno)}), so no eADR");
+                return (0, $"{name}/persistence_domain cannot be opened ({ErrnoTable.Name(errno)}), so no eADR");
             }
 
             if (value.Length == 0)

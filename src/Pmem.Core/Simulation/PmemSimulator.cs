@@ -187,7 +187,7 @@ public sealed partial class PmemSimulator : IPmemTarget
     /// <param name="flags">libpmem flags.</param>
     public void Copy(long offset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
     {
-        PersistentCopy.ValidateFlags(flags);
+        CopyEngine.ValidateFlags(flags);
         bool nonTemporal = (flags & (PmemCopyFlags.NonTemporal | PmemCopyFlags.WriteCombining)) != 0;
         if ((flags & PmemCopyFlags.NoFlush) != 0)
         {

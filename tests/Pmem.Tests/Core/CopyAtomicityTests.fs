@@ -110,7 +110,7 @@ let private minScans = 10000L
 /// ... unless this much time has gone by.
 let private maxSecondsPerRange = 0.015
 
-let private noTornWordsWith (v: Variant) (config: PersistenceConfig) =
+let private noTornWordsWith (v: Variant) (config: ResolvedConfig) =
     use region = new NativeBuffer(regionBytes)
     use sourceA = new NativeBuffer(regionBytes)
     use sourceB = new NativeBuffer(regionBytes)
@@ -140,12 +140,12 @@ let private noTornWordsWith (v: Variant) (config: PersistenceConfig) =
                     if op = "copy" then
                         let source = if toB then sourceB else sourceA
 
-                        PersistentCopy.Memmove(config, region.At offset, source.At offset, unativeint length, flags)
+                        CopyEngine.Memmove(config, region.At offset, source.At offset, unativeint length, flags)
                         |> ignore
                     else
                         let value = if toB then 0x55uy else 0xAAuy
 
-                        PersistentCopy.Memset(config, region.At offset, value, unativeint length, flags)
+                        CopyEngine.Memset(config, region.At offset, value, unativeint length, flags)
                         |> ignore
 
                 if reader.Torn > before then
@@ -164,7 +164,7 @@ let private noTornWords (v: Variant) = noTornWordsWith v (configFor v)
 /// Every call split across 4 threads (threshold 0): pieces meet on line boundaries, so no aligned word is shared.
 let private noTornWordsSplit (v: Variant) =
     configFor v |> ignore
-    noTornWordsWith v (PersistenceConfig.Create(optionsWith v (Nullable 4) (Nullable 0L)))
+    noTornWordsWith v (ResolvedConfig.Create(optionsWith v (Nullable 4) (Nullable 0L)))
 
 let tests =
     testSequenced

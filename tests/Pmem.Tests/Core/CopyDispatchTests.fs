@@ -42,15 +42,15 @@ let private storeKind =
 
 /// pmem2_mem_ext's three operations on a buffer: C copies [0, size) to [size, 2 size), M moves the same, S sets
 /// [0, size) to 1. Returns what ran; checks the bytes.
-let private operate (config: PersistenceConfig) (op: char) (flags: PmemCopyFlags) (size: int) =
+let private operate (config: ResolvedConfig) (op: char) (flags: PmemCopyFlags) (size: int) =
     use buffer = new NativeBuffer(2 * size)
     let original = randomBytes size (2 * size)
     original.CopyTo buffer.Span
 
     let run =
         match op with
-        | 'S' -> PersistentCopy.Memset(config, buffer.Address, 1uy, unativeint size, flags)
-        | _ -> PersistentCopy.Memmove(config, buffer.At size, buffer.Address, unativeint size, flags)
+        | 'S' -> CopyEngine.Memset(config, buffer.Address, 1uy, unativeint size, flags)
+        | _ -> CopyEngine.Memmove(config, buffer.At size, buffer.Address, unativeint size, flags)
 
     let expected = Array.copy original
 
@@ -78,7 +78,7 @@ let private pmem2MemExt =
 
                           let config =
                               if granularity = "byte" then
-                                  PersistenceConfig.Create(
+                                  ResolvedConfig.Create(
                                       PmemOptions(
                                           Avx512F = (width = Avx512),
                                           Avx = (width <> Sse2),
@@ -163,7 +163,7 @@ let private everyCombination =
         [ testCase "the decision function agrees with libpmem's decision" (fun () ->
               for mode in modes do
                   for threshold in thresholds do
-                      let config = PersistenceConfig.Create(modeOptions mode threshold (Some fullCpu))
+                      let config = ResolvedConfig.Create(modeOptions mode threshold (Some fullCpu))
 
                       for bits in 0..63 do
                           let flags = enum<PmemCopyFlags> bits
@@ -178,7 +178,7 @@ let private everyCombination =
           testCase "the engines run what the decision says, with the configured width" (fun () ->
               for mode in modes do
                   for threshold in [ PmemOptions.DefaultMovntThreshold; 0L; 99999L ] do
-                      let config = PersistenceConfig.Create(modeOptions mode threshold None)
+                      let config = ResolvedConfig.Create(modeOptions mode threshold None)
                       use buffer = new NativeBuffer(2 * 4096)
 
                       for bits in 0..63 do
@@ -191,30 +191,30 @@ let private everyCombination =
                                   if expected = CopyPath.None then CopyIsa.Generic else config.Isa
 
                               let copied =
-                                  PersistentCopy.Memmove(config, buffer.At 4096, buffer.Address, unativeint length, flags)
+                                  CopyEngine.Memmove(config, buffer.At 4096, buffer.Address, unativeint length, flags)
 
-                              let filled = PersistentCopy.Memset(config, buffer.Address, 7uy, unativeint length, flags)
+                              let filled = CopyEngine.Memset(config, buffer.Address, 7uy, unativeint length, flags)
 
                               for name, run in [ "memmove", copied; "memset", filled ] do
                                   if run <> CopyRun(expected, isa) then
                                       failtestf "%A threshold %d flags %A length %d %s: ran %A, expected %A on %A" mode threshold flags length name run expected isa
 
-                      let selfMove = PersistentCopy.Memmove(config, buffer.Address, buffer.Address, 100un, PmemCopyFlags.None)
+                      let selfMove = CopyEngine.Memmove(config, buffer.Address, buffer.Address, 100un, PmemCopyFlags.None)
                       let expectedSelf = libpmemDecision mode threshold PmemCopyFlags.None 100 true
                       Expect.equal selfMove.Path expectedSelf $"%A{mode}: a move onto itself")
           testCase "undefined flag bits are refused before anything is written" (fun () ->
-              let config = PersistenceConfig.Create(PmemOptions())
+              let config = ResolvedConfig.Create(PmemOptions())
               use buffer = new NativeBuffer(256)
 
               for bits in [ 64; 128; 1 <<< 20; Int32.MinValue; 63 ||| 64 ] do
                   let flags = enum<PmemCopyFlags> bits
 
                   Expect.throwsT<ArgumentException>
-                      (fun () -> PersistentCopy.Memmove(config, buffer.At 128, buffer.Address, 64un, flags) |> ignore)
+                      (fun () -> CopyEngine.Memmove(config, buffer.At 128, buffer.Address, 64un, flags) |> ignore)
                       $"memmove with 0x{bits:x}"
 
                   Expect.throwsT<ArgumentException>
-                      (fun () -> PersistentCopy.Memset(config, buffer.Address, 9uy, 64un, flags) |> ignore)
+                      (fun () -> CopyEngine.Memset(config, buffer.Address, 9uy, 64un, flags) |> ignore)
                       $"memset with 0x{bits:x}"
 
                   Expect.isTrue (buffer.Span.IndexOfAnyExcept(0uy) < 0) "nothing was written") ]

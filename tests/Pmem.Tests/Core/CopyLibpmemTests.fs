@@ -50,12 +50,12 @@ let private differential (v: Variant) =
 
         match op with
         | 2 ->
-            PersistentCopy.Memset(config.Value, pair.Ours.At dest, value, unativeint length, flags) |> ignore
+            CopyEngine.Memset(config.Value, pair.Ours.At dest, value, unativeint length, flags) |> ignore
 
             Native.Libpmem.pmem_memset(NativePtr.toNativeInt (pair.Theirs.At dest), int value, unativeint length, uint32 flags)
             |> ignore
         | _ ->
-            PersistentCopy.Memmove(config.Value, pair.Ours.At dest, pair.Ours.At src, unativeint length, flags)
+            CopyEngine.Memmove(config.Value, pair.Ours.At dest, pair.Ours.At src, unativeint length, flags)
             |> ignore
 
             Native.Libpmem.pmem_memmove(

@@ -143,14 +143,14 @@ let private guardPages (v: Variant) =
         ReadOnlySpan(background, offset, length).CopyTo(dest.Span.Slice(offset, length))
 
     let copy flags (destOffset: int) (srcOffset: int) (length: int) =
-        PersistentCopy.Memmove(config, dest.At destOffset, src.At srcOffset, unativeint length, flags)
+        CopyEngine.Memmove(config, dest.At destOffset, src.At srcOffset, unativeint length, flags)
         |> ignore
 
         check destOffset length source srcOffset (fun () ->
             $"{v.Name} flags {flags}: copy of {length} B to +{destOffset} from +{srcOffset}")
 
     let fill flags (destOffset: int) (length: int) =
-        PersistentCopy.Memset(config, dest.At destOffset, 0x77uy, unativeint length, flags)
+        CopyEngine.Memset(config, dest.At destOffset, 0x77uy, unativeint length, flags)
         |> ignore
 
         check destOffset length filled 0 (fun () ->

@@ -233,7 +233,7 @@ let private firstExtent (path: string) =
     let fd = L.``open`` (path, L.O_RDONLY, 0u)
     try
         match FileExtents.Read fd with
-        | null, errno -> skip $"no FIEMAP here ({ErrnoNames.Name errno})"; failwith "unreachable"
+        | null, errno -> skip $"no FIEMAP here ({ErrnoTable.Name errno})"; failwith "unreachable"
         | extents, _ when extents.Count = 0 -> skip "the file has no extents"; failwith "unreachable"
         | extents, _ -> extents[0]
     finally

@@ -149,7 +149,7 @@ let private variantTests =
 /// How options and platform facts switch the paths (a CPU with every feature, so only the options decide).
 let private switchTests =
     let full = CpuInfo("GenuineIntel", true, true, true, false, true, true, true)
-    let config (o: PmemOptions) = PersistenceConfig.Create o
+    let config (o: PmemOptions) = ResolvedConfig.Create o
     testList
         "path switching"
         [ testCase "CLWB > CLFLUSHOPT > CLFLUSH, each NO_* honoured" (fun () ->

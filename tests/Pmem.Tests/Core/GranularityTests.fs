@@ -92,8 +92,8 @@ let private granularity =
               let path = dir.File "f"
               pattern path page |> ignore
               let options = PmemOptions(ForceGranularity = Nullable PmemGranularity.CacheLine, SysfsRoot = eadr.Root)
-              (PersistenceConfig.Create options).AutoFlush =! 1
-              (PersistenceConfig.Create options).FlushesCaches =! (PersistenceConfig.Create options).HasCpuFlush
+              (ResolvedConfig.Create options).AutoFlush =! 1
+              (ResolvedConfig.Create options).FlushesCaches =! (ResolvedConfig.Create options).HasCpuFlush
               use _ = withOptions options
               use m = PmemSource.FromPath(path).Map()
               m.Granularity =! PmemGranularity.CacheLine

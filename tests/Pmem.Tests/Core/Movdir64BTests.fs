@@ -89,10 +89,10 @@ let private onCpu () =
 let private movdirOptions = PmemOptions(Movdir64B = true)
 
 /// The routine and MOVDIR64B flag one copy and one fill report under a configuration.
-let private runs (config: PersistenceConfig) (flags: PmemCopyFlags) (length: int) =
+let private runs (config: ResolvedConfig) (flags: PmemCopyFlags) (length: int) =
     use rig = new MoveRig(length)
-    let copy = PersistentCopy.Memmove(config, rig.Dest 0, rig.Src 0, unativeint length, flags)
-    let fill = PersistentCopy.Memset(config, rig.Dest 0, 0x11uy, unativeint length, flags)
+    let copy = CopyEngine.Memmove(config, rig.Dest 0, rig.Src 0, unativeint length, flags)
+    let fill = CopyEngine.Memset(config, rig.Dest 0, 0x11uy, unativeint length, flags)
     copy, fill
 
 let private dispatch =
@@ -100,7 +100,7 @@ let private dispatch =
         "which routine runs"
         [ testCase "PMEM_MOVDIR64B=1: non-temporal copies and fills write their lines with MOVDIR64B" (fun () ->
               onCpu ()
-              let config = PersistenceConfig.Create movdirOptions
+              let config = ResolvedConfig.Create movdirOptions
               config.UsesMovdir64B =! true
 
               for flags in [ PmemCopyFlags.None; PmemCopyFlags.NonTemporal; PmemCopyFlags.WriteCombining ||| PmemCopyFlags.NoDrain ] do
@@ -110,14 +110,14 @@ let private dispatch =
 
           testCase "with flushes off (eADR routines) too" (fun () ->
               onCpu ()
-              let config = PersistenceConfig.Create(PmemOptions(Movdir64B = true, NoFlush = Nullable true))
+              let config = ResolvedConfig.Create(PmemOptions(Movdir64B = true, NoFlush = Nullable true))
               let copy, fill = runs config PmemCopyFlags.NonTemporal 1024
               (copy.Path, copy.Movdir64B) =! (CopyPath.NonTemporalAutoFlush, true)
               (fill.Path, fill.Movdir64B) =! (CopyPath.NonTemporalAutoFlush, true))
 
           testCase "temporal and no-flush routines are unchanged" (fun () ->
               onCpu ()
-              let config = PersistenceConfig.Create movdirOptions
+              let config = ResolvedConfig.Create movdirOptions
 
               for flags in [ PmemCopyFlags.Temporal; PmemCopyFlags.NoFlush ] do
                   let copy, fill = runs config flags 4096
@@ -127,7 +127,7 @@ let private dispatch =
               (small.Path, small.Movdir64B) =! (CopyPath.TemporalFlush, false))
 
           testCase "off by default" (fun () ->
-              let config = PersistenceConfig.Create PmemOptions.Default
+              let config = ResolvedConfig.Create PmemOptions.Default
               config.UsesMovdir64B =! false
               let copy, fill = runs config PmemCopyFlags.NonTemporal 4096
               (copy.Movdir64B, fill.Movdir64B) =! (false, false)) ]
@@ -141,12 +141,12 @@ let private splitCopies =
               onCpu ()
               let v = { variant Avx512 Clwb with Movdir64B = true }
               configFor v |> ignore
-              let config = PersistenceConfig.Create(optionsWith v (Nullable 2) (Nullable 4096L))
+              let config = ResolvedConfig.Create(optionsWith v (Nullable 2) (Nullable 4096L))
               use rig = new MoveRig(300_000)
 
               for length in [ 4096; 65_537; 300_000 - 64 ] do
                   for dm in [ 0; 1; 63 ] do
-                      let run = PersistentCopy.Memmove(config, rig.Dest dm, rig.Src 5, unativeint length, PmemCopyFlags.None)
+                      let run = CopyEngine.Memmove(config, rig.Dest dm, rig.Src 5, unativeint length, PmemCopyFlags.None)
                       (run.Path, run.Movdir64B) =! (CopyPath.NonTemporalFlush, true)
                       rig.Copy(config, PmemCopyFlags.None, dm, 5, length)
                       |> expectSame (fun () -> $"split copy of {length} B, dest+{dm}")
@@ -159,13 +159,13 @@ let private report =
         "the report says whether and why"
         [ testCase "on, when asked for on a CPU that has it" (fun () ->
               onCpu ()
-              let caps = PmemCapabilities.From(PersistenceConfig.Create movdirOptions)
+              let caps = PmemCapabilities.From(ResolvedConfig.Create movdirOptions)
               caps.Movdir64B =! true
               Expect.stringContains caps.Movdir64BReason "on (PMEM_MOVDIR64B)" "the reason"
               Expect.stringContains (string caps) "MOVDIR64B      on" "the printed report")
 
           testCase "off by default, saying how to turn it on" (fun () ->
-              let caps = PmemCapabilities.From(PersistenceConfig.Create PmemOptions.Default)
+              let caps = PmemCapabilities.From(ResolvedConfig.Create PmemOptions.Default)
               caps.Movdir64B =! false
               Expect.stringStarts caps.Movdir64BReason "off" "the reason"
               Expect.stringContains (string caps) "MOVDIR64B      off" "the printed report")
@@ -173,12 +173,12 @@ let private report =
           testCase "asked for on a CPU without it: off, and says so" (fun () ->
               let c = CpuInfo.Current
               let cpu = CpuInfo(c.Vendor, c.Clflush, c.Clflushopt, c.Clwb, false, c.Sse2, c.Avx, c.Avx512F)
-              let config = PersistenceConfig.Create(PmemOptions(Movdir64B = true, SimulatedCpu = cpu))
+              let config = ResolvedConfig.Create(PmemOptions(Movdir64B = true, SimulatedCpu = cpu))
               config.UsesMovdir64B =! false
               Expect.stringContains config.Movdir64BReason "does not report MOVDIR64B" "the reason")
 
           testCase "asked for with PMEM_NO_MOVNT=1: off, and says so" (fun () ->
-              let config = PersistenceConfig.Create(PmemOptions(Movdir64B = true, NoMovnt = true))
+              let config = ResolvedConfig.Create(PmemOptions(Movdir64B = true, NoMovnt = true))
               config.UsesMovdir64B =! false
               Expect.stringContains config.Movdir64BReason "PMEM_NO_MOVNT=1" "the reason")
 

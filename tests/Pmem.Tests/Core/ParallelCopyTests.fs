@@ -21,7 +21,7 @@ let private parallelOptions (v: Variant) (threads: int) (threshold: int64) =
 /// The variant's configuration with a forced thread count and threshold (skipped where the CPU lacks the variant).
 let private parallelConfig (v: Variant) (threads: int) (threshold: int64) =
     configFor v |> ignore
-    PersistenceConfig.Create(parallelOptions v threads threshold)
+    ResolvedConfig.Create(parallelOptions v threads threshold)
 
 /// The flags of every routine, with and without the drain.
 let private everyFlag =
@@ -59,12 +59,12 @@ let private sweep (v: Variant) (threads: int) (flagsList: PmemCopyFlags list) (l
                 let sm = (dm * 7) % 64
                 let copyLabel () = $"{v.Name} {threads} threads flags {flags}: copy of {length} B, dest+{dm}, src+{sm}"
                 let fillLabel () = $"{v.Name} {threads} threads flags {flags}: fill of {length} B, dest+{dm}"
-                let run = PersistentCopy.Memmove(config, rig.Dest dm, rig.Src sm, unativeint length, flags)
-                let serialRun = PersistentCopy.Memmove(serial, rig.Dest dm, rig.Src sm, unativeint length, flags)
+                let run = CopyEngine.Memmove(config, rig.Dest dm, rig.Src sm, unativeint length, flags)
+                let serialRun = CopyEngine.Memmove(serial, rig.Dest dm, rig.Src sm, unativeint length, flags)
                 check copyLabel run serialRun
                 rig.Copy(config, flags, dm, sm, length) |> expectSame copyLabel
-                let run = PersistentCopy.Memset(config, rig.Dest dm, 0x5Auy, unativeint length, flags)
-                let serialRun = PersistentCopy.Memset(serial, rig.Dest dm, 0x5Auy, unativeint length, flags)
+                let run = CopyEngine.Memset(config, rig.Dest dm, 0x5Auy, unativeint length, flags)
+                let serialRun = CopyEngine.Memset(serial, rig.Dest dm, 0x5Auy, unativeint length, flags)
                 check fillLabel run serialRun
                 rig.Fill(config, flags, dm, 0xA5uy, length) |> expectSame fillLabel
 
@@ -82,7 +82,7 @@ let private expectSplit (v: Variant) (threads: int) (mostWorkers: int) =
         let mutable tries = 0
 
         while mostWorkers < expected && tries < 500 do
-            let run = PersistentCopy.Memmove(config, rig.Dest 0, rig.Src 0, unativeint (3 * threshold), PmemCopyFlags.None)
+            let run = CopyEngine.Memmove(config, rig.Dest 0, rig.Src 0, unativeint (3 * threshold), PmemCopyFlags.None)
             mostWorkers <- max mostWorkers run.Workers
             tries <- tries + 1
 
@@ -170,8 +170,8 @@ let private allocationTests =
               use rig = new MoveRig(1 <<< 20)
 
               let run () =
-                  let a = PersistentCopy.Memmove(config, rig.Dest 3, rig.Src 5, 1000000un, PmemCopyFlags.NoDrain)
-                  let b = PersistentCopy.Memset(config, rig.Dest 3, 9uy, 1000000un, PmemCopyFlags.None)
+                  let a = CopyEngine.Memmove(config, rig.Dest 3, rig.Src 5, 1000000un, PmemCopyFlags.NoDrain)
+                  let b = CopyEngine.Memset(config, rig.Dest 3, 9uy, 1000000un, PmemCopyFlags.None)
                   a.Workers + b.Workers
 
               let mutable workers = 0
@@ -211,7 +211,7 @@ let private optionTests =
               Expect.sequenceEqual PmemOptions.PmemVariableNames [ "PMEM_NET_COPY_THREADS"; "PMEM_NET_PARALLEL_THRESHOLD" ] "Pmem's own")
 
           testCase "one CPU means no split; the default is 2 threads from 4 MiB; 1 thread or the scalar routines never split" (fun () ->
-              let resolve (o: PmemOptions) isa cpus = PersistenceConfig.ResolveParallel(o, isa, cpus)
+              let resolve (o: PmemOptions) isa cpus = ResolvedConfig.ResolveParallel(o, isa, cpus)
               let struct (threads, limit, why) = resolve PmemOptions.Default CopyIsa.Avx 1
               (threads, limit) =! (1, UIntPtr.MaxValue)
               Expect.stringContains why "one CPU" "reason"
@@ -226,10 +226,10 @@ let private optionTests =
               threads =! 1)
 
           testCase "the report gives the thread count, the threshold and why" (fun () ->
-              let report = PmemCapabilities.From(PersistenceConfig.Create(PmemOptions(CopyThreads = Nullable 3, ParallelThreshold = Nullable 65536L)))
+              let report = PmemCapabilities.From(ResolvedConfig.Create(PmemOptions(CopyThreads = Nullable 3, ParallelThreshold = Nullable 65536L)))
               (report.CopyThreads, report.ParallelThreshold) =! (3, 65536L)
               Expect.stringContains (string report) "copy threads   3: PMEM_NET_COPY_THREADS=3; from 65536 bytes" "printed"
-              let off = PmemCapabilities.From(PersistenceConfig.Create(PmemOptions(CopyThreads = Nullable 1)))
+              let off = PmemCapabilities.From(ResolvedConfig.Create(PmemOptions(CopyThreads = Nullable 1)))
               (off.CopyThreads, off.ParallelThreshold) =! (1, Int64.MaxValue)) ]
 
 let tests =
@@ -377,7 +377,7 @@ let private saturatedPoolTests =
                           for i in 0..199 do
                               let n = length - i % 64
                               dest.Span.Clear()
-                              let run = PersistentCopy.Memmove(config, dest.At(i % 64), src.Address, unativeint n, PmemCopyFlags.None)
+                              let run = CopyEngine.Memmove(config, dest.At(i % 64), src.Address, unativeint n, PmemCopyFlags.None)
                               mostWorkers.Value <- max mostWorkers.Value run.Workers
 
                               if not (dest.Span.Slice(i % 64, n).SequenceEqual(src.Span.Slice(0, n))) then

@@ -1,5 +1,5 @@
 /// Engine configurations and rigs shared by the copy tests: every vector width and flush flavour as a
-/// PersistenceConfig, and buffers that check every byte around a copy, not only the copied ones.
+/// ResolvedConfig, and buffers that check every byte around a copy, not only the copied ones.
 module Pmem.Tests.CopyFixtures
 
 #nowarn "9" // native pointers: the engines under test take raw addresses
@@ -102,7 +102,7 @@ let expectedInstruction =
 
 /// The configuration for the variant, or a skip when this CPU cannot run it (e.g. no AVX-512).
 let configFor (v: Variant) =
-    let config = PersistenceConfig.Create(options v)
+    let config = ResolvedConfig.Create(options v)
 
     if config.Isa <> expectedIsa v.Width then
         skip $"this CPU has no %A{v.Width} path (it would run {config.Isa})"
@@ -160,15 +160,15 @@ type MoveRig(maxLength: int) =
     member _.Src(misalignment: int) = src.At(margin + misalignment)
 
     /// Copies with the engine; the whole destination buffer is checked and restored. Returns the first difference.
-    member this.Copy(config: PersistenceConfig, flags, destMis: int, srcMis: int, length: int) =
-        PersistentCopy.Memmove(config, this.Dest destMis, this.Src srcMis, unativeint length, flags)
+    member this.Copy(config: ResolvedConfig, flags, destMis: int, srcMis: int, length: int) =
+        CopyEngine.Memmove(config, this.Dest destMis, this.Src srcMis, unativeint length, flags)
         |> ignore
 
         this.Check(destMis, ReadOnlySpan(source, margin + srcMis, length))
 
     /// Fills with the engine; the whole destination buffer is checked and restored. Returns the first difference.
-    member this.Fill(config: PersistenceConfig, flags, destMis: int, value: byte, length: int) =
-        PersistentCopy.Memset(config, this.Dest destMis, value, unativeint length, flags)
+    member this.Fill(config: ResolvedConfig, flags, destMis: int, value: byte, length: int) =
+        CopyEngine.Memset(config, this.Dest destMis, value, unativeint length, flags)
         |> ignore
 
         let expected = Array.create length value
@@ -227,8 +227,8 @@ type OverlapRig private (start: nativeptr<byte>, size: int, owner: IDisposable) 
     member _.Size = size
 
     /// Moves within the buffer with the engine and compares the whole buffer with the model, then restores both.
-    member _.Move(config: PersistenceConfig, flags, srcOffset: int, destOffset: int, length: int) =
-        PersistentCopy.Memmove(config, NativePtr.add start destOffset, NativePtr.add start srcOffset, unativeint length, flags)
+    member _.Move(config: ResolvedConfig, flags, srcOffset: int, destOffset: int, length: int) =
+        CopyEngine.Memmove(config, NativePtr.add start destOffset, NativePtr.add start srcOffset, unativeint length, flags)
         |> ignore
 
         Span<byte>(model, srcOffset, length).CopyTo(Span<byte>(model, destOffset, length))

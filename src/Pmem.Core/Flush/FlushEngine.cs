@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Pmem;
 
 /// <summary>The flush, drain and persist primitives on raw addresses, under a given configuration.</summary>
-internal static unsafe class Persistence
+internal static unsafe class FlushEngine
 {
     /// <summary>
     /// The most a single suppressed-GC-transition stub call flushes. A 256 MiB flush in one such call held off
@@ -17,7 +17,7 @@ internal static unsafe class Persistence
 
     /// <summary>Flushes the lines of <c>[addr, addr + length)</c> unless flushes are off (eADR, <c>PMEM_NO_FLUSH=1</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Flush(PersistenceConfig config, byte* addr, nuint length)
+    internal static void Flush(ResolvedConfig config, byte* addr, nuint length)
     {
         if (config.FlushesCaches)
         {
@@ -30,7 +30,7 @@ internal static unsafe class Persistence
     }
 
     /// <summary>Flushes regardless of eADR and <c>PMEM_NO_FLUSH</c> (libpmem's deep flush).</summary>
-    internal static void DeepFlush(PersistenceConfig config, byte* addr, nuint length)
+    internal static void DeepFlush(ResolvedConfig config, byte* addr, nuint length)
     {
         if (config.HasCpuFlush)
         {
@@ -44,7 +44,7 @@ internal static unsafe class Persistence
 
     /// <summary>SFENCE when the flush instruction needs one to complete (CLWB, CLFLUSHOPT).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Drain(PersistenceConfig config)
+    internal static void Drain(ResolvedConfig config)
     {
         if (config.DrainFences)
         {
@@ -53,7 +53,7 @@ internal static unsafe class Persistence
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Persist(PersistenceConfig config, byte* addr, nuint length)
+    internal static void Persist(ResolvedConfig config, byte* addr, nuint length)
     {
         Flush(config, addr, length);
         Drain(config);
@@ -61,7 +61,7 @@ internal static unsafe class Persistence
 
     /// <summary>Runs the stub over line-aligned chunks of at most <see cref="ChunkSize"/> bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void FlushLines(PersistenceConfig config, byte* addr, nuint length)
+    internal static void FlushLines(ResolvedConfig config, byte* addr, nuint length)
     {
         Debug.Assert(config.HasCpuFlush, "a flush stub exists");
         var stub = config.FlushStub;

@@ -2,7 +2,7 @@ using Loop = Pmem.Movdir64BStubEncoding.Loop;
 
 namespace Pmem;
 
-internal sealed unsafe partial class PersistenceConfig
+internal sealed unsafe partial class ResolvedConfig
 {
     /// <summary>Whether non-temporal copies and fills write their whole lines with MOVDIR64B (<see cref="Movdir64BCopy"/>).</summary>
     internal bool UsesMovdir64B => Movdir64BForward != null;

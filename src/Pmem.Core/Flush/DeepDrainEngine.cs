@@ -7,10 +7,10 @@ namespace Pmem;
 /// libpmem's deep drain: for each part of a range, device-DAX parts are fenced and their nd region's
 /// <c>deep_flush</c> attribute written (flushing the write-pending queues); every other part is msync'd.
 /// </summary>
-internal static unsafe class DeepFlush
+internal static unsafe class DeepDrainEngine
 {
     /// <summary>Makes <c>[addr, addr + length)</c> reach the most reliable persistence domain; throws on failure.</summary>
-    internal static void Drain(PersistenceConfig config, byte* addr, nuint length)
+    internal static void Drain(ResolvedConfig config, byte* addr, nuint length)
     {
         if (length == 0)
         {
@@ -26,7 +26,7 @@ internal static unsafe class DeepFlush
                     Sse.StoreFence();
                 }
 
-                WriteRegionDeepFlush(config.Options.SysfsRoot, dax.RegionId);
+                WriteRegionDeepFlush(config.SysfsRoot, dax.RegionId);
             }
             else
             {

@@ -8,11 +8,11 @@ namespace Pmem;
 /// drains do anything, the copy path and threshold, and how mappings answer is-pmem. The fast paths read
 /// <see cref="Current"/> with one load; <see cref="PmemOptions.Use"/> swaps it.
 /// </summary>
-internal sealed unsafe partial class PersistenceConfig
+internal sealed unsafe partial class ResolvedConfig
 {
-    private static PersistenceConfig? s_current;
+    private static ResolvedConfig? s_current;
 
-    private PersistenceConfig(PmemOptions options)
+    private ResolvedConfig(PmemOptions options)
     {
         Options = options;
         Cpu = options.SimulatedCpu ?? CpuInfo.Current;
@@ -55,7 +55,7 @@ internal sealed unsafe partial class PersistenceConfig
     }
 
     /// <summary>The configuration every Pmem call uses now.</summary>
-    internal static PersistenceConfig Current
+    internal static ResolvedConfig Current
     {
         get => Volatile.Read(ref s_current) ?? Initialize();
         set => Volatile.Write(ref s_current, value);
@@ -97,7 +97,13 @@ internal sealed unsafe partial class PersistenceConfig
 
     internal bool WcWorkaround { get; }
 
-    internal static PersistenceConfig Create(PmemOptions options) => new(options);
+    /// <summary><c>PMEM_NO_GENERIC_MEMCPY</c>: when non-temporal stores are off, the copy engine copies with the runtime's memmove instead of 8-byte stores.</summary>
+    internal bool NoGenericMemcpy => Options.NoGenericMemcpy;
+
+    /// <summary>Where sysfs is read (the deep drain writes a region's <c>deep_flush</c> there); tests pass a fake tree.</summary>
+    internal string SysfsRoot => Options.SysfsRoot;
+
+    internal static ResolvedConfig Create(PmemOptions options) => new(options);
 
     /// <summary>The is-pmem answer for a mapping, and the sentence that explains it.</summary>
     internal (bool IsPmem, string Reason) ClassifyMapping(bool deviceDax, bool mapSync)
@@ -148,9 +154,9 @@ internal sealed unsafe partial class PersistenceConfig
         return isa;
     }
 
-    private static PersistenceConfig Initialize()
+    private static ResolvedConfig Initialize()
     {
-        var created = new PersistenceConfig(PmemOptions.FromEnvironment);
+        var created = new ResolvedConfig(PmemOptions.FromEnvironment);
         return Interlocked.CompareExchange(ref s_current, created, null) ?? created;
     }
 }

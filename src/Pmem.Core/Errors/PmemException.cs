@@ -30,7 +30,14 @@ public class PmemException : IOException
     public int Errno { get; }
 
     /// <summary>The symbolic errno name, for example <c>"EINVAL"</c>; <c>"errno N"</c> for values Pmem does not name.</summary>
-    public string ErrnoName => ErrnoNames.Name(Errno);
+    public string ErrnoName => ErrnoTable.Name(Errno);
+
+    /// <summary>
+    /// What kind of failure <see cref="Errno"/> means (not found, permission denied, no space, …); the same errno
+    /// always gives the same kind. <see cref="RedoLogException"/> and <see cref="PmemMapException"/> say more in their
+    /// own <c>Error</c> property.
+    /// </summary>
+    public PmemErrorKind Kind => ErrnoTable.Kind(Errno);
 
     /// <summary>The path of the file the failed operation concerned, or <see langword="null"/>.</summary>
     public string? Path { get; }

@@ -85,7 +85,7 @@ public sealed partial record PmemOptions
     /// The options in force: those read from the process environment at first use, or the ones passed to
     /// <see cref="Use"/> while its scope is open.
     /// </summary>
-    public static PmemOptions Current => PersistenceConfig.Current.Options;
+    public static PmemOptions Current => ResolvedConfig.Current.Options;
 
     /// <summary>The options the process environment gives, read once (later changes to the environment are not seen).</summary>
     public static PmemOptions FromEnvironment => s_fromEnvironment ??= Parse(Environment.GetEnvironmentVariable);
@@ -106,13 +106,13 @@ public sealed partial record PmemOptions
         ArgumentNullException.ThrowIfNull(options);
         lock (s_useLock)
         {
-            PersistenceConfig previous = PersistenceConfig.Current;
-            PersistenceConfig.Current = PersistenceConfig.Create(options);
+            ResolvedConfig previous = ResolvedConfig.Current;
+            ResolvedConfig.Current = ResolvedConfig.Create(options);
             return new Scope(previous);
         }
     }
 
-    private sealed class Scope(PersistenceConfig previous) : IDisposable
+    private sealed class Scope(ResolvedConfig previous) : IDisposable
     {
         private int _disposed;
 
@@ -122,7 +122,7 @@ public sealed partial record PmemOptions
             {
                 lock (s_useLock)
                 {
-                    PersistenceConfig.Current = previous;
+                    ResolvedConfig.Current = previous;
                 }
             }
         }

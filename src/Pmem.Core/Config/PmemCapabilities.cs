@@ -25,7 +25,7 @@ namespace Pmem;
 /// <param name="AutoFlushReason">What sysfs said.</param>
 /// <param name="IsPmemPolicy">How mappings decide is-pmem.</param>
 /// <param name="EnvironmentNotes">Every libpmem variable seen and how it was read.</param>
-public sealed record PmemCapabilities(
+public sealed partial record PmemCapabilities(
     string CpuVendor,
     FlushInstruction Flush,
     string FlushReason,
@@ -59,19 +59,9 @@ public sealed record PmemCapabilities(
     public string Movdir64BReason { get; init; } = "";
 
     /// <summary>The report for the options in force (<see cref="PmemOptions.Current"/>).</summary>
-    public static PmemCapabilities Current => From(PersistenceConfig.Current);
+    public static PmemCapabilities Current => From(ResolvedConfig.Current);
 
-    /// <summary>A sentence about one mapping: MAP_SYNC, device DAX, is-pmem and why.</summary>
-    /// <param name="mapping">A mapping made by <see cref="PmemFile"/>.</param>
-    /// <returns>The description.</returns>
-    public static string Describe(PmemMapping mapping)
-    {
-        ArgumentNullException.ThrowIfNull(mapping);
-        string kind = mapping.IsDeviceDax ? "device DAX" : mapping.IsMapSync ? "MAP_SYNC accepted" : "MAP_SYNC refused";
-        return $"{mapping.Path ?? "(temporary file)"}: {mapping.Length} bytes, {kind}, IsPmem={mapping.IsPmem}: {mapping.IsPmemReason}";
-    }
-
-    internal static PmemCapabilities From(PersistenceConfig c)
+    internal static PmemCapabilities From(ResolvedConfig c)
     {
         PmemOptions o = c.Options;
         CpuInfo cpu = c.Cpu;

@@ -27,12 +27,6 @@ internal static class ThrowHelper
         throw CreateRangeException(offset, length, capacity);
 
     [DoesNotReturn]
-    internal static void ThrowInvalidCopyFlags(PmemCopyFlags flags) =>
-        throw new ArgumentException(
-            $"Unknown PmemCopyFlags bits 0x{(int)flags & ~(int)PmemCopyFlags.All:X}; only NoDrain, NonTemporal, Temporal, WriteCombining, WriteBack and NoFlush are defined.",
-            nameof(flags));
-
-    [DoesNotReturn]
     internal static void ThrowObjectDisposed(string typeName) => throw new ObjectDisposedException(typeName);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -44,21 +38,7 @@ internal static class ThrowHelper
     internal static PmemException CreateForErrno(int errno, string operation, string? path)
     {
         string where = path is null ? "" : $" '{path}'";
-        string hint = errno switch
-        {
-            Interop.Errno.ENOENT => " The file or directory does not exist; pass PmemFileFlags.Create to create a file.",
-            Interop.Errno.EEXIST => " The file exists and PmemFileFlags.Exclusive was given; remove it or drop Exclusive.",
-            Interop.Errno.EACCES or Interop.Errno.EPERM => " Check the file's permissions: mapping needs read and write access (and write access to the directory to create a file).",
-            Interop.Errno.ENOSPC or Interop.Errno.EDQUOT => " The file system has no room for the requested length; free space, pass a smaller length, or use PmemFileFlags.Sparse.",
-            Interop.Errno.EFBIG => " The length exceeds what this file system can hold in one file; pass a smaller length.",
-            Interop.Errno.ENOMEM => " The process has no address space (or memory) for a mapping this large, or the range is not mapped.",
-            Interop.Errno.EROFS => " The file system is mounted read-only.",
-            Interop.Errno.EISDIR => " The path is a directory; PmemFileFlags.TempFile takes a directory, otherwise pass a file path.",
-            Interop.Errno.ENOTDIR => " A component of the path is not a directory (PmemFileFlags.TempFile needs a directory path).",
-            Interop.Errno.EOPNOTSUPP => " The file system does not support this operation (posix_fallocate needs a file system that can preallocate; try PmemFileFlags.Sparse).",
-            _ => "",
-        };
-        return new PmemException(errno, $"{operation}{where} failed: {Interop.Libc.StrError(errno)} ({ErrnoNames.Name(errno)}).{hint}", path);
+        return new PmemException(errno, $"{operation}{where} failed: {Interop.Libc.StrError(errno)} ({ErrnoTable.Name(errno)}).{ErrnoTable.Hint(errno)}", path);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -8,7 +8,7 @@ namespace Pmem;
 /// aligned and <c>rdx</c> a multiple of 64. MOVDIR64B (<c>66 0F 38 F8 /r</c>) reads 64 bytes from the memory operand
 /// (any alignment) and writes them as one 64-byte direct store to the address in the register operand, which must
 /// be 64-byte aligned (#GP otherwise). The store bypasses the caches and is weakly ordered, like a non-temporal store:
-/// an SFENCE completes it. No fence is part of a stub; the copy engine decides (see <see cref="PersistentCopy"/>).
+/// an SFENCE completes it. No fence is part of a stub; the copy engine decides (see <see cref="CopyEngine"/>).
 /// </summary>
 /// <remarks>
 /// Checked against GNU as (<c>.intel_syntax noprefix</c>, <c>objdump -d</c>):

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -15,14 +16,14 @@ namespace Pmem;
 /// <para>Engines: <see cref="NonTemporalMove"/>/<see cref="NonTemporalFill"/> and
 /// <see cref="TemporalMove"/>/<see cref="TemporalFill"/>, compiled once per width (<see cref="VectorLine512"/>,
 /// <see cref="VectorLine256"/>, <see cref="VectorLine128"/>), and <see cref="GenericCopy"/> for
-/// <c>PMEM_NO_MOVNT=1</c>. The width comes from <see cref="PersistenceConfig.Isa"/> (CPU and <c>PMEM_AVX</c>,
+/// <c>PMEM_NO_MOVNT=1</c>. The width comes from <see cref="ResolvedConfig.Isa"/> (CPU and <c>PMEM_AVX</c>,
 /// <c>PMEM_AVX512F</c>). With <c>PMEM_MOVDIR64B=1</c> on a CPU that has it, the non-temporal routines write their
 /// whole lines with <see cref="Movdir64BCopy"/> instead.</para>
 /// <para>Fences, as libpmem: with CLWB or CLFLUSHOPT a non-temporal copy ends without SFENCE, because the drain
 /// that follows is one (and with <see cref="PmemCopyFlags.NoDrain"/> the caller's later drain is). With CLFLUSH
 /// only, the drain is empty (CLFLUSH orders itself), so the streaming stores get their own SFENCE at the end; and
 /// with flushes off (eADR) a non-temporal copy always ends with SFENCE.</para>
-/// <para>From <see cref="PersistenceConfig.ParallelThreshold"/> up (and with more than one copy thread) the routine
+/// <para>From <see cref="ResolvedConfig.ParallelThreshold"/> up (and with more than one copy thread) the routine
 /// runs split across threads by <see cref="ParallelCopy"/>, with the same durability on return.</para>
 /// <para>Every entry returns the <see cref="CopyRun"/> that executed, for tests; callers on the public surface
 /// discard it, which costs nothing.</para>
@@ -32,16 +33,24 @@ namespace Pmem;
 /// without a tier-0 phase, and without profile data that could mark a flush call site "rarely run" and so route it
 /// through the runtime's slow P/Invoke helper instead of the direct, GC-transition-free stub call.</para>
 /// </remarks>
-internal static unsafe class PersistentCopy
+internal static unsafe class CopyEngine
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ValidateFlags(PmemCopyFlags flags)
     {
         if ((flags & ~PmemCopyFlags.All) != 0)
         {
-            ThrowHelper.ThrowInvalidCopyFlags(flags);
+            ThrowInvalidFlags(flags);
         }
     }
+
+    /// <summary>Kept out of line so that <see cref="ValidateFlags"/> stays one compare.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidFlags(PmemCopyFlags flags) =>
+        throw new ArgumentException(
+            $"Unknown PmemCopyFlags bits 0x{(int)flags & ~(int)PmemCopyFlags.All:X}; only NoDrain, NonTemporal, Temporal, WriteCombining, WriteBack and NoFlush are defined.",
+            nameof(flags));
 
     /// <summary>Copies <paramref name="length"/> bytes (overlap-safe) and persists them as <paramref name="flags"/> say.</summary>
     /// <remarks>
@@ -49,7 +58,7 @@ internal static unsafe class PersistentCopy
     /// engine of the configured width is one call further.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static CopyRun Memmove(PersistenceConfig config, byte* dest, byte* src, nuint length, PmemCopyFlags flags)
+    internal static CopyRun Memmove(ResolvedConfig config, byte* dest, byte* src, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, dest == src);
@@ -65,7 +74,7 @@ internal static unsafe class PersistentCopy
     /// <summary>Fills <paramref name="length"/> bytes with <paramref name="value"/> and persists them as <paramref name="flags"/> say.</summary>
     /// <remarks>Inlined into each caller, as <see cref="Memmove"/>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static CopyRun Memset(PersistenceConfig config, byte* dest, byte value, nuint length, PmemCopyFlags flags)
+    internal static CopyRun Memset(ResolvedConfig config, byte* dest, byte value, nuint length, PmemCopyFlags flags)
     {
         ValidateFlags(flags);
         CopyPath path = CopyDecision.Choose(config, flags, length, sameAddress: false);
@@ -84,7 +93,7 @@ internal static unsafe class PersistentCopy
     /// routine table.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static CopyRun Move(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    internal static CopyRun Move(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         if (path == CopyPath.NonTemporalFlush)
         {
@@ -116,7 +125,7 @@ internal static unsafe class PersistentCopy
 
     /// <summary>As <see cref="Move"/>, for fills.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static CopyRun Fill(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    internal static CopyRun Fill(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length)
     {
         if (path == CopyPath.NonTemporalFlush)
         {
@@ -147,7 +156,7 @@ internal static unsafe class PersistentCopy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun MoveVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    private static CopyRun MoveVector<TLine>(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
         switch (path)
@@ -175,7 +184,7 @@ internal static unsafe class PersistentCopy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun FillVector<TLine>(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    private static CopyRun FillVector<TLine>(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length)
         where TLine : struct, IVectorLine<TLine>
     {
         switch (path)
@@ -203,7 +212,7 @@ internal static unsafe class PersistentCopy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun MoveScalar(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    private static CopyRun MoveScalar(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)
         {
@@ -217,14 +226,14 @@ internal static unsafe class PersistentCopy
 
         if (path is CopyPath.Generic or CopyPath.Runtime)
         {
-            Persistence.Flush(config, dest, length);
+            FlushEngine.Flush(config, dest, length);
         }
 
         return new CopyRun(path, CopyIsa.Generic);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun FillScalar(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    private static CopyRun FillScalar(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length)
     {
         if (path is CopyPath.Runtime or CopyPath.RuntimeNoFlush)
         {
@@ -238,7 +247,7 @@ internal static unsafe class PersistentCopy
 
         if (path is CopyPath.Generic or CopyPath.Runtime)
         {
-            Persistence.Flush(config, dest, length);
+            FlushEngine.Flush(config, dest, length);
         }
 
         return new CopyRun(path, CopyIsa.Generic);
@@ -251,7 +260,7 @@ internal static unsafe class PersistentCopy
     /// with CLFLUSH only, whose drain is empty, so the SFENCE is here.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun MoveMovdir64B(PersistenceConfig config, CopyPath path, byte* dest, byte* src, nuint length)
+    private static CopyRun MoveMovdir64B(ResolvedConfig config, CopyPath path, byte* dest, byte* src, nuint length)
     {
         Debug.Assert(path is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush, "MOVDIR64B replaces non-temporal bodies only");
         var flush = path == CopyPath.NonTemporalFlush ? config.FlushStub : null;
@@ -269,7 +278,7 @@ internal static unsafe class PersistentCopy
 
     /// <summary>As <see cref="MoveMovdir64B"/>, for fills.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static CopyRun FillMovdir64B(PersistenceConfig config, CopyPath path, byte* dest, byte value, nuint length)
+    private static CopyRun FillMovdir64B(ResolvedConfig config, CopyPath path, byte* dest, byte value, nuint length)
     {
         Debug.Assert(path is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush, "MOVDIR64B replaces non-temporal bodies only");
         var flush = path == CopyPath.NonTemporalFlush ? config.FlushStub : null;
@@ -285,7 +294,7 @@ internal static unsafe class PersistentCopy
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FenceMovdir64B(PersistenceConfig config, CopyPath path)
+    private static void FenceMovdir64B(ResolvedConfig config, CopyPath path)
     {
         if (path == CopyPath.NonTemporalAutoFlush)
         {
@@ -299,7 +308,7 @@ internal static unsafe class PersistentCopy
 
     /// <summary>With CLFLUSH only the drain is empty, so non-temporal stores need a fence of their own.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FenceUnlessDrainDoes(PersistenceConfig config)
+    private static void FenceUnlessDrainDoes(ResolvedConfig config)
     {
         if (!config.DrainFences)
         {
@@ -308,11 +317,11 @@ internal static unsafe class PersistentCopy
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DrainUnlessAsked(PersistenceConfig config, PmemCopyFlags flags)
+    private static void DrainUnlessAsked(ResolvedConfig config, PmemCopyFlags flags)
     {
         if ((flags & (PmemCopyFlags.NoDrain | PmemCopyFlags.NoFlush)) == 0)
         {
-            Persistence.Drain(config);
+            FlushEngine.Drain(config);
         }
     }
 }

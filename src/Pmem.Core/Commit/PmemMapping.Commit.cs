@@ -5,8 +5,11 @@ using System.Runtime.CompilerServices;
 
 namespace Pmem;
 
-/// <summary>The mapping as a commit target: one claim for the whole commit, then unchecked stores inside it.</summary>
-public sealed unsafe partial class PmemMapping : ICommitTarget
+/// <summary>
+/// The mapping as a commit target (<see cref="IPmemTarget"/>, <see cref="ICommitTarget"/>): one claim for the whole
+/// commit, then unchecked stores inside it. It lives in Commit/ because the seam adapts the mapping, not the other way.
+/// </summary>
+public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 {
     ICommitTarget IPmemTarget.CommitTarget => this;
 
@@ -28,7 +31,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
             ReserveCommit(in work);
         }
 
-        var stores = new MappingStores(_address, Length, PersistenceConfig.Current);
+        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
         CommitApply.Run(ref stores, IsPmem, in work);
     }
 
@@ -79,7 +82,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
 
         public void Copy(long offset, ReadOnlySpan<byte> source, PmemCopyFlags flags = PmemCopyFlags.None)
         {
-            PersistentCopy.ValidateFlags(flags);
+            CopyEngine.ValidateFlags(flags);
             byte* p = At(offset, source.Length);
             mapping.ThrowIfReadOnly();
             fixed (byte* s = source)
@@ -93,7 +96,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
             byte* p = At(offset, length);
             if (mapping.IsPmem)
             {
-                Persistence.Flush(PersistenceConfig.Current, p, (nuint)length);
+                FlushEngine.Flush(ResolvedConfig.Current, p, (nuint)length);
             }
             else
             {
@@ -105,7 +108,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
         {
             if (mapping.IsPmem)
             {
-                Persistence.Drain(PersistenceConfig.Current);
+                FlushEngine.Drain(ResolvedConfig.Current);
             }
         }
 
@@ -120,7 +123,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
     /// A claimed mapping's stores: pointer arithmetic over ranges phase 1 checked, the flush stub and fence of the
     /// configuration read once per commit. A struct, so <see cref="CommitApply"/> calls it directly.
     /// </summary>
-    private readonly struct MappingStores(byte* address, long length, PersistenceConfig config) : ICommitStores
+    private readonly struct MappingStores(byte* address, long length, ResolvedConfig config) : ICommitStores
     {
         public long Length => length;
 
@@ -139,7 +142,7 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
                 Debug.Assert(offset % CommitApply.LineSize == 0 && source.Length % CommitApply.LineSize == 0, "whole lines");
                 fixed (byte* s = source)
                 {
-                    PersistentMemory.Memcpy(p, s, (nuint)source.Length, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
+                    CopyEngine.Memmove(config, p, s, (nuint)source.Length, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
                 }
 
                 return;
@@ -178,19 +181,19 @@ public sealed unsafe partial class PmemMapping : ICommitTarget
             if (nonTemporal)
             {
                 Debug.Assert(offset % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
-                PersistentMemory.Memset(p, value, (nuint)count, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
+                CopyEngine.Memset(config, p, value, (nuint)count, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
             }
             else
             {
-                PersistentMemory.Memset(p, value, (nuint)count, PmemCopyFlags.NoFlush);
+                CopyEngine.Memset(config, p, value, (nuint)count, PmemCopyFlags.NoFlush);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void FlushLines(long firstLine, long lineCount) =>
-            Persistence.Flush(config, At(firstLine << CommitApply.LineShift), (nuint)(lineCount << CommitApply.LineShift));
+            FlushEngine.Flush(config, At(firstLine << CommitApply.LineShift), (nuint)(lineCount << CommitApply.LineShift));
 
-        public void Drain() => Persistence.Drain(config);
+        public void Drain() => FlushEngine.Drain(config);
 
         public void Msync(long offset, long count) => PageFlush.Sync(At(offset), (nuint)count);
     }

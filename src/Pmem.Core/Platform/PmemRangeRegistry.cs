@@ -4,9 +4,6 @@ using System.Threading;
 
 namespace Pmem;
 
-/// <summary>A registered range <c>[Start, End)</c>.</summary>
-internal readonly record struct PmemRange(nuint Start, nuint End, PmemRangeKind Kind, int? RegionId);
-
 /// <summary>
 /// The address ranges Pmem mapped as pmem (MAP_SYNC or device DAX), as libpmem's range tracking keeps them:
 /// is-pmem is true only for ranges wholly inside them. Readers see an immutable sorted array; writers copy.

@@ -30,7 +30,7 @@ internal static unsafe class StubPage
         if (page == Interop.Libc.MAP_FAILED)
         {
             int errno = Marshal.GetLastPInvokeError();
-            return (0, $"mmap of the stub page failed ({ErrnoNames.Name(errno)})");
+            return (0, $"mmap of the stub page failed ({ErrnoTable.Name(errno)})");
         }
 
         var target = new Span<byte>((void*)page, (int)PageSize);
@@ -45,7 +45,7 @@ internal static unsafe class StubPage
         {
             int errno = Marshal.GetLastPInvokeError();
             Interop.Libc.munmap(page, PageSize);
-            return (0, $"the kernel refused to make the stub page executable ({ErrnoNames.Name(errno)}; a hardened policy such as SELinux execmem or PaX)");
+            return (0, $"the kernel refused to make the stub page executable ({ErrnoTable.Name(errno)}; a hardened policy such as SELinux execmem or PaX)");
         }
 
         return (page, null);

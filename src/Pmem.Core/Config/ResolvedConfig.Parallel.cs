@@ -2,8 +2,11 @@ using System;
 
 namespace Pmem;
 
-internal sealed partial class PersistenceConfig
+internal sealed partial class ResolvedConfig
 {
+    /// <summary>The most threads one copy is split across (<see cref="PmemOptions.MaxCopyThreads"/>).</summary>
+    internal const int MaxCopyThreads = PmemOptions.MaxCopyThreads;
+
     /// <summary>Threads, the calling one included, that share one copy or fill from <see cref="ParallelThreshold"/> up (1 = never split).</summary>
     internal int CopyThreads { get; }
 
