@@ -142,12 +142,16 @@ let tests =
               acc.[acc.Length - 1] =! sim.CurrentImage()
               // Each byte of an image is the persisted byte or one a pending store wrote there.
               let possible = Array.init size (fun i -> Collections.Generic.HashSet [ state.Persisted.[i] ])
-              for line in state.PendingLines do
-                  for u in line.Units do
-                      u.Bytes |> Array.iteri (fun k b -> possible.[int u.Offset + k].Add b |> ignore)
-              for image in state.Images(CrashEngine.Random, 20, 7) do
-                  for i in 0 .. size - 1 do
-                      Expect.isTrue (possible.[i].Contains image.[i]) $"byte {i} = {image.[i]} was never stored there"
+              // The loops run as plain code in a function: a `for` of the property builder nests one bind per
+              // iteration, and thousands of them overflowed the stack.
+              let check () =
+                  for line in state.PendingLines do
+                      for u in line.Units do
+                          u.Bytes |> Array.iteri (fun k b -> possible.[int u.Offset + k].Add b |> ignore)
+                  for image in state.Images(CrashEngine.Random, 20, 7) do
+                      for i in 0 .. size - 1 do
+                          Expect.isTrue (possible.[i].Contains image.[i]) $"byte {i} = {image.[i]} was never stored there"
+              check ()
           }
 
           testProperty "CrashStates replays the run once and agrees with CrashStateAt at every point"
@@ -158,12 +162,14 @@ let tests =
               states.Length =! sim.Events.Count + 1
               states.[0].Persisted =! sim.InitialImage()
 
-              for k in 0 .. sim.Events.Count do
-                  let at = sim.CrashStateAt k
-                  states.[k].EventCount =! k
-                  states.[k].Persisted =! at.Persisted
-                  [ for l in states.[k].PendingLines -> l.Line, l.Flushed, l.Units.Count ]
-                  =! [ for l in at.PendingLines -> l.Line, l.Flushed, l.Units.Count ]
+              let check () =
+                  for k in 0 .. sim.Events.Count do
+                      let at = sim.CrashStateAt k
+                      states.[k].EventCount =! k
+                      states.[k].Persisted =! at.Persisted
+                      [ for l in states.[k].PendingLines -> l.Line, l.Flushed, l.Units.Count ]
+                      =! [ for l in at.PendingLines -> l.Line, l.Flushed, l.Units.Count ]
+              check ()
           }
 
           testProperty "CrashImages: Full visits every image of every point; Auto enumerates small states and samples large ones"
@@ -174,22 +180,24 @@ let tests =
               let full = sim.CrashImages(CrashEngine.Full, 1_000_000) |> Seq.toArray
               full.Length =! (states |> Array.sumBy (fun s -> int s.FullImageCount))
 
-              for crash in full do
-                  crash.Image =! states.[crash.EventCount].Image(ReadOnlySpan(Array.ofSeq crash.Prefixes))
+              let check () =
+                  for crash in full do
+                      crash.Image =! states.[crash.EventCount].Image(ReadOnlySpan(Array.ofSeq crash.Prefixes))
 
-              let sample = 8
+                  let sample = 8
 
-              for state in states do
-                  let auto = state.Choices(CrashEngine.Auto, sample, 3) |> Seq.toArray
+                  for state in states do
+                      let auto = state.Choices(CrashEngine.Auto, sample, 3) |> Seq.toArray
 
-                  if state.FullImageCount <= float sample then
-                      set (auto |> Array.map List.ofArray) =! set (state.Choices(CrashEngine.Full) |> Seq.map List.ofArray)
-                  else
-                      auto.Length =! sample
+                      if state.FullImageCount <= float sample then
+                          set (auto |> Array.map List.ofArray) =! set (state.Choices(CrashEngine.Full) |> Seq.map List.ofArray)
+                      else
+                          auto.Length =! sample
 
-                  // Images are the choices, applied.
-                  state.Images(CrashEngine.Auto, sample, 3) |> Seq.toList
-                  =! (auto |> Array.map (fun (p: int array) -> state.Image(ReadOnlySpan p)) |> List.ofArray)
+                      // Images are the choices, applied.
+                      state.Images(CrashEngine.Auto, sample, 3) |> Seq.toList
+                      =! (auto |> Array.map (fun (p: int array) -> state.Image(ReadOnlySpan p)) |> List.ofArray)
+              check ()
           }
 
           testCase "a CrashImage refuses prefixes that do not fit its state" (fun () ->
