@@ -36,6 +36,7 @@ let allTests =
           DurableBuilderTests.tests
           DurableInference.tests
           DurableTests.tests
+          DurableErrorTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

@@ -1,0 +1,141 @@
+/// Durable.commit's error cases and edges: reads out of range, the plan's own exceptions, and the rest of what a
+/// commit refuses (the names stay under "Durable", as before the split).
+module Pmem.Tests.DurableErrorTests
+
+open System
+open System.IO
+open System.Threading
+open Expecto
+open Hedgehog
+open Hedgehog.FSharp
+open Pmem
+open Pmem.FSharp
+open Pmem.Tests.TestDsl
+open Pmem.Tests.DurableModel
+open Pmem.Tests.DurableFixtures
+
+/// Memory that no array backs (a MemoryManager over native memory), for the journal's non-array write path.
+type private NativeBytes(contents: byte array) =
+    inherit System.Buffers.MemoryManager<byte>()
+    let pointer = System.Runtime.InteropServices.NativeMemory.Alloc(unativeint contents.Length)
+
+    do contents.AsSpan().CopyTo(System.Span<byte>(pointer, contents.Length))
+
+    override _.GetSpan() = System.Span<byte>(pointer, contents.Length)
+    override _.Pin(_) = new System.Buffers.MemoryHandle(pointer)
+    override _.Unpin() = ()
+
+    override _.Dispose(_) =
+        System.Runtime.InteropServices.NativeMemory.Free pointer
+
+let private errorTests =
+    testList
+        "errors and edges"
+        [ testCase "a read out of range stops the plan with OutOfRange before anything is written"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.create (int size) 3uy) (fun mapping _ ->
+                  let plan =
+                      durable {
+                          do! Durable.writeInt64 0L 99L
+                          let! _ = Durable.readInt64 (size - 4L)
+                          return ()
+                      }
+
+                  Durable.commit mapping plan =! Error(PmemError.OutOfRange(size - 4L, 8L, size))
+                  Durable.commit mapping (Durable.read 0L -1) =! Error(PmemError.OutOfRange(0L, -1L, size))
+                  sameBytes "after the refused commit" (contents mapping) (Array.create (int size) 3uy))
+
+          testCase "an exception in the plan's own code propagates and nothing is written"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let plan =
+                      durable {
+                          do! Durable.writeInt64 0L 42L
+                          failwith "boom"
+                      }
+
+                  Expect.throwsT<Exception> (fun () -> Durable.commit mapping plan |> ignore) "the plan's exception"
+                  Mapping.read 0L 8L mapping =! Array.zeroCreate 8
+                  // The thread's commit buffers were released: the next commit works.
+                  Durable.commit mapping (Durable.writeInt64 0L 5L) =! Ok()
+                  Mapping.read 0L 1L mapping =! [| 5uy |])
+
+          testCase "a commit inside a plan (nested, same thread) gets its own buffers"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun outer _ ->
+                  withFile dir (Array.zeroCreate (int size)) (fun inner _ ->
+                      let plan =
+                          durable {
+                              do! Durable.writeInt64 0L 1L
+                              let nested = Durable.commit inner (Durable.writeInt64 8L 2L)
+                              do! Durable.writeInt64 16L 3L
+                              return nested
+                          }
+
+                      Durable.commit outer plan =! Ok(Ok())
+                      Mapping.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
+                      Mapping.read 8L 8L inner =! BitConverter.GetBytes 2L))
+
+          testCase "writeMemory stores exactly its slice: of an array, and of memory no array backs"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let bytes = Array.init 16 (fun i -> byte (i + 1))
+                  use native = new NativeBytes([| 0xAAuy; 0xBBuy; 0xCCuy |])
+
+                  let plan =
+                      durable {
+                          do! Durable.writeMemory 0L (ReadOnlyMemory(bytes, 3, 5))
+                          do! Durable.writeMemory 8L (Memory.op_Implicit native.Memory: ReadOnlyMemory<byte>)
+                          do! Durable.writeMemory 11L (ReadOnlyMemory(bytes, 16, 0))
+                      }
+
+                  Durable.commit mapping plan =! Ok()
+                  Mapping.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
+
+          testCase "write keeps a reference to the array; writeSpan copies it when the plan is built"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let buffer = [| 1uy; 2uy; 3uy |]
+                  let referenced = Durable.write 0L buffer
+                  let copied = Durable.writeSpan 8L (ReadOnlySpan buffer)
+                  buffer[0] <- 9uy
+                  Durable.commit mapping (Durable.sequence [ referenced; copied ]) =! Ok [ (); () ]
+                  Mapping.read 0L 3L mapping =! [| 9uy; 2uy; 3uy |]
+                  Mapping.read 8L 3L mapping =! [| 1uy; 2uy; 3uy |])
+
+          testCase "scalars are little-endian and reads see the plan's own writes over the mapping"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.create (int size) 0xEEuy) (fun mapping _ ->
+                  let plan =
+                      durable {
+                          do! Durable.writeUInt32 0L 0x04030201u
+                          do! Durable.writeByte 2L 0xAAuy
+                          let! all = Durable.read 0L 6
+                          let! u64 = Durable.readUInt64 0L
+                          do! Durable.writeUInt64 8L UInt64.MaxValue
+                          do! Durable.fill 16L 4L 0x11uy
+                          let! i32 = Durable.readInt32 16L
+                          let! u32 = Durable.readUInt32 0L
+                          let! b = Durable.readByte 4L
+                          return all, u64, i32, u32, b
+                      }
+
+                  Durable.commit mapping plan
+                  =! Ok([| 1uy; 2uy; 0xAAuy; 4uy; 0xEEuy; 0xEEuy |], 0xEEEEEEEE04AA0201UL, 0x11111111, 0x04AA0201u, 0xEEuy)
+
+                  Mapping.read 0L 20L mapping
+                  =! Array.concat [ [| 1uy; 2uy; 0xAAuy; 4uy |]; Array.create 4 0xEEuy; Array.create 8 0xFFuy; Array.create 4 0x11uy ]) ]
+
+let tests = testList "Durable" [ errorTests ]
