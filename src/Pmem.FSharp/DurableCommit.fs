@@ -16,13 +16,10 @@ module internal DurableCommit =
         | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
         | StoreHint.Temporal -> PmemCopyFlags.Temporal
 
-    /// ICommitTarget.TryBegin: false when the target was disposed.
-    let inline tryBegin (target: ICommitTarget) = target.TryBegin()
-
     /// Runs <paramref name="body"/> with <paramref name="target"/> claimed for the calling thread (a mapping stays
     /// mapped until it returns); <c>Error Disposed</c> when the target was disposed, without running it.
     let inline claimed (target: ICommitTarget) ([<InlineIfLambda>] body: unit -> Result<'T, PmemError>) =
-        if not (tryBegin target) then
+        if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
             try
@@ -59,9 +56,10 @@ module internal DurableCommit =
             journal.Clear()
 
     /// Claims the target and commits with the thread's scratch (a mapping stays mapped until it returns);
-    /// <c>Error Disposed</c> when the target was disposed, without running the plan.
+    /// <c>Error Disposed</c> when the target was disposed, without running the plan. (Not through claimed: the plan is
+    /// an inref, which no lambda may capture.)
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
-        if not (tryBegin target) then
+        if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
             let scratch = CommitScratch.Rent()

@@ -3,11 +3,7 @@
 module Pmem.Tests.DurableErrorTests
 
 open System
-open System.IO
-open System.Threading
 open Expecto
-open Hedgehog
-open Hedgehog.FSharp
 open Pmem
 open Pmem.FSharp
 open Pmem.Tests.TestDsl
