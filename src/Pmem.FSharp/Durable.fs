@@ -80,9 +80,13 @@ module Durable =
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         let mutable segment = ArraySegment<byte>()
 
-        match MemoryMarshal.TryGetArray(bytes, &segment), segment.Array with
-        | true, NonNull array -> PlanRun.store array offset ((int64 segment.Offset <<< 32) ||| int64 segment.Count)
-        | _ -> general (fun journal -> journal.Write(offset, bytes))
+        // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
+        let array =
+            if MemoryMarshal.TryGetArray(bytes, &segment) then segment.Array else null
+
+        match array with
+        | null -> general (fun journal -> journal.Write(offset, bytes))
+        | array -> PlanRun.store array offset ((int64 segment.Offset <<< 32) ||| int64 segment.Count)
 
     let write (offset: int64) (bytes: byte array) = writeMemory offset (ReadOnlyMemory bytes)
 

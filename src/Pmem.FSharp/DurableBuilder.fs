@@ -9,7 +9,7 @@ open System
 // code calling the journal, with no closure per step (PlanCalls.Current says which journal).
 [<Sealed>]
 type DurableBuilder() =
-    member inline _.Return(value: 'T) = PlanCalls.Value value
+    member inline _.Return(value: 'T) = PlanCalls.Result value
 
     member inline _.ReturnFrom(plan: Durable<'T>) = plan
 
@@ -21,9 +21,9 @@ type DurableBuilder() =
     member inline _.BindReturn(plan: Durable<'T>, [<InlineIfLambda>] mapping: 'T -> 'U) : Durable<'U> =
         let journal = PlanCalls.Current()
         let mutable plan = plan
-        PlanCalls.Value(mapping (PlanCalls.RunNow(journal, &plan)))
+        PlanCalls.Result(mapping (PlanCalls.RunNow(journal, &plan)))
 
-    member inline _.Zero() = Durable.unit
+    member inline _.Zero() = PlanNothing<unit>.Plan
 
     member inline _.Combine(first: Durable<unit>, [<InlineIfLambda>] second: unit -> Durable<'T>) : Durable<'T> =
         let journal = PlanCalls.Current()
@@ -42,7 +42,7 @@ type DurableBuilder() =
             let mutable plan = body item
             PlanCalls.RunNow(journal, &plan)
 
-        Durable.unit
+        PlanNothing<unit>.Plan
 
     member inline _.While([<InlineIfLambda>] guard: unit -> bool, [<InlineIfLambda>] body: unit -> Durable<unit>) : Durable<unit> =
         let journal = PlanCalls.Current()
@@ -51,7 +51,7 @@ type DurableBuilder() =
             let mutable plan = body ()
             PlanCalls.RunNow(journal, &plan)
 
-        Durable.unit
+        PlanNothing<unit>.Plan
 
     member inline _.TryFinally([<InlineIfLambda>] body: unit -> Durable<'T>, [<InlineIfLambda>] compensation: unit -> unit) : Durable<'T> =
         let journal = PlanCalls.Current()
@@ -63,7 +63,7 @@ type DurableBuilder() =
             finally
                 compensation ()
 
-        PlanCalls.Value value
+        PlanCalls.Result value
 
     member inline _.Using(resource: 'R :> IDisposable, [<InlineIfLambda>] binder: 'R -> Durable<'T>) : Durable<'T> =
         let journal = PlanCalls.Current()
@@ -77,7 +77,7 @@ type DurableBuilder() =
                 | null -> ()
                 | _ -> resource.Dispose()
 
-        PlanCalls.Value value
+        PlanCalls.Result value
 
 [<AutoOpen>]
 module DurableBuilderInstance =

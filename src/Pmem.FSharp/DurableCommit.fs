@@ -10,7 +10,7 @@ open Pmem
 /// </summary>
 module internal DurableCommit =
     /// The store hint as Core's copy flags (what CopyDecision reads).
-    let storesOf (options: CommitOptions) =
+    let inline storesOf (options: CommitOptions) =
         match options.Stores with
         | StoreHint.Auto -> PmemCopyFlags.None
         | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
@@ -27,46 +27,58 @@ module internal DurableCommit =
             finally
                 target.End()
 
-    /// Phase 1 into the scratch journal, then phase 2 on the (claimed) target; <paramref name="events"/>: null, or
-    /// where every store, flush and drain is recorded.
-    let execute
-        (scratch: CommitScratch)
-        (target: ICommitTarget)
-        (options: CommitOptions)
-        (events: List<CommitEvent> | null)
-        (plan: inref<Durable<'T>>)
-        =
-        let journal = scratch.Journal
-        journal.Reset(target, target.Length, false)
-
+    /// Phase 2 on the claimed target: Ok, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only
+    /// mapping) as an error.
+    let private apply (target: ICommitTarget) (work: inref<CommitWork>) : PmemError | null =
         try
-            match PlanRun.evaluateRef journal &plan with
-            | Error e -> Error e
-            | Ok value ->
-                try
-                    let work =
-                        CommitWork(journal.Steps, journal.Memory, storesOf options, options.FinalDrain, scratch.Runs, events, true)
+            target.Apply(&work)
+            null
+        with :? PmemException as e ->
+            PmemError.ofException e
 
-                    target.Apply(&work)
-
-                    Ok value
-                with :? PmemException as e ->
-                    Error(PmemError.ofException e)
-        finally
-            journal.Clear()
-
-    /// Claims the target and commits with the thread's scratch (a mapping stays mapped until it returns);
-    /// <c>Error Disposed</c> when the target was disposed, without running the plan. (Not through claimed: the plan is
-    /// an inref, which no lambda may capture.)
+    /// <summary>
+    /// Claims the target, runs the plan into the thread's scratch journal (phase 1, nothing stored), hands the steps to
+    /// the target (phase 2); <c>Error Disposed</c> when the target was disposed, without running the plan.
+    /// <paramref name="events"/>: null, or where every store, flush and drain is recorded.
+    /// </summary>
+    /// <remarks>
+    /// One frame for all of it (not through claimed: the plan is an inref, which no lambda may capture). Why so flat:
+    /// this code runs while the previous commit's drain completes, and every memory write it makes (a call's saved
+    /// registers among them) queues behind that drain; past the store queue's depth the commit waits for the drain
+    /// instead of overlapping it, which hand-written C# (a store, a flush, a fence) never does.
+    /// </remarks>
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
         if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
             let scratch = CommitScratch.Rent()
+            let journal = scratch.Journal
+            let outer = Ambient.Journal
 
             try
-                execute scratch target options events &plan
+                journal.Reset(target, target.Length, false)
+                Ambient.Journal <- journal
+                let mutable value = Unchecked.defaultof<'T>
+
+                let stopped: PmemError | null =
+                    try
+                        value <- PlanRun.runInRef journal &plan
+                        null
+                    with :? PlanAbortedException as e ->
+                        e.Error
+
+                match stopped with
+                | null ->
+                    let work =
+                        CommitWork(journal.Steps, journal.Memory, storesOf options, options.FinalDrain, scratch.Runs, events, true)
+
+                    match apply target &work with
+                    | null -> Ok value
+                    | failed -> Error failed
+                | e -> Error e
             finally
+                Ambient.Journal <- outer
+                journal.Clear()
                 CommitScratch.Return scratch
                 target.End()
 

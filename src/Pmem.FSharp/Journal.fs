@@ -3,6 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Buffers.Binary
 open System.Diagnostics
+open System.Runtime.CompilerServices
 open Pmem
 
 /// Raised inside plan evaluation to stop it; caught by PlanRun.evaluateRef and never seen by callers.
@@ -28,6 +29,7 @@ type internal Journal() =
     let mutable steps: CommitStep array = Array.zeroCreate 16
     let mutable count = 0
     let mutable source: ICommitTarget | null = null
+    let mutable prefetchBase = 0n
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
@@ -37,27 +39,36 @@ type internal Journal() =
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
-    let append (step: CommitStep) =
-        if count = steps.Length then
-            Array.Resize(&steps, steps.Length * 2)
+    // Steps are built in place from their operands, never passed as a CommitStep value: a struct built field by field
+    // on the stack and then copied with wide loads defeats store-to-load forwarding, and behind the previous commit's
+    // drain that load waits for the drain (the whole commit then runs after it instead of in its shadow).
+    let grow () = Array.Resize(&steps, steps.Length * 2)
 
-        steps[count] <- step
+    let append (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) (inRange: bool) =
+        if count = steps.Length then
+            grow ()
+
+        steps[count] <- CommitStep(kind, offset, length, value, inRange)
         count <- count + 1
 
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
     /// A write outside the target: stops a commit; a render records it and goes on.
-    let badWrite (step: CommitStep) =
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let badWrite (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
         if rendering then
             outOfRange <- outOfRange + 1
-            append (CommitStep(step.Kind, step.Offset, step.Length, step.Value, false))
+            append kind offset length value false
         else
-            raise (PlanAbortedException(PmemError.OutOfRange(step.Offset, step.Length, capacity)))
+            raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
 
-    let record (step: CommitStep) =
-        if not (inRange step.Offset step.Length) then badWrite step
-        elif step.Length > 0L then append step
+    let record (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
+        if not (inRange offset length) then
+            badWrite kind offset length value
+        elif length > 0L then
+            CommitPrefetch.Lines(prefetchBase, offset, length)
+            append kind offset length value true
 
     /// Copies the part of a recorded write that overlaps [offset, offset + destination.Length) into destination.
     let overlay (step: inref<CommitStep>) (offset: int64) (destination: Span<byte>) =
@@ -82,6 +93,10 @@ type internal Journal() =
     member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
         Debug.Assert((count = 0), "the journal was cleared")
         source <- target
+        prefetchBase <-
+            match target with
+            | null -> 0n
+            | claimed -> if forRender then 0n else claimed.PrefetchBase
         capacity <- limit
         rendering <- forRender
         outOfRange <- 0
@@ -94,6 +109,7 @@ type internal Journal() =
 
         count <- 0
         source <- null
+        prefetchBase <- 0n
 
     /// The number of recorded steps.
     member _.Count = count
@@ -146,8 +162,7 @@ type internal Journal() =
         bytesCount <- bytesCount + 1
         let before = count
 
-        record
-            (CommitStep(CommitStepKind.Write, offset, int64 data.Length, int64 (bytesCount - 1), true))
+        record CommitStepKind.Write offset (int64 data.Length) (int64 (bytesCount - 1))
 
         if count = before then
             // An empty write, dropped: keep no reference to it.
@@ -158,16 +173,13 @@ type internal Journal() =
     member _.WriteScalar(offset: int64, size: int, value: int64) =
         Debug.Assert((size = 1 || size = 2 || size = 4 || size = 8), "scalar width")
 
-        record
-            (CommitStep(CommitStepKind.Scalar, offset, int64 size, value, true))
+        record CommitStepKind.Scalar offset (int64 size) value
 
     member _.Fill(offset: int64, length: int64, value: byte) =
-        record
-            (CommitStep(CommitStepKind.Fill, offset, length, int64 value, true))
+        record CommitStepKind.Fill offset length (int64 value)
 
     member _.Barrier() =
-        append
-            (CommitStep(CommitStepKind.Barrier, 0L, 0L, 0L, true))
+        append CommitStepKind.Barrier 0L 0L 0L true
 
     /// Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/> as the plan sees them.
     member _.Read(offset: int64, destination: Span<byte>) =
@@ -177,8 +189,7 @@ type internal Journal() =
             raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
 
         if rendering then
-            append
-                (CommitStep(CommitStepKind.Read, offset, length, 0L, true))
+            append CommitStepKind.Read offset length 0L true
 
         match source with
         | null -> destination.Clear()

@@ -2,7 +2,7 @@ namespace Pmem.FSharp
 
 open System
 
-// Representation. A plan is a value: two references and two integers. Single stores (scalars, fills, barriers, writes of
+// Representation. A plan is a value: two references and two integers; all four zero (the default) is Durable.unit. Single stores (scalars, fills, barriers, writes of
 // an array's bytes) are held as data in the struct itself (Run is a StepCode or a byte array, A and B its operands), so
 // building one allocates nothing; anything else is a closure in Run. Then chains a continuation after a unit plan (see
 // PlanRun). A 32-byte struct argument makes a .tail call slow (the runtime's tail-call helper, about 30 ns): so this
@@ -12,7 +12,7 @@ open System
 type Durable<'T> =
     internal
         {
-            Run: obj
+            Run: obj | null
             Then: obj | null
             A: int64
             B: int64

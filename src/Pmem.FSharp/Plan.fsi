@@ -19,8 +19,9 @@ type Durable<'T> =
     internal
         {
             /// With <c>Then = null</c>: the whole plan, a <c>Journal -> 'T</c>, a StepCode or a byte array (a single
-            /// store whose operands are A and B). Otherwise the plan's first part, one of those of type unit.
-            Run: obj
+            /// store whose operands are A and B), or null: nothing (Durable.unit, the default value). Otherwise the
+            /// plan's first part, one of those of type unit.
+            Run: obj | null
             /// null, or what follows <c>Run</c>: a <c>unit -> Durable&lt;'T&gt;</c> (the plan to run next) or a
             /// <c>unit -> 'T</c> (the value).
             Then: obj | null

@@ -6,6 +6,14 @@ open System.Runtime.CompilerServices
 open Pmem
 
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
+[<CompilerMessage("PlanNothing is what code inlined from the durable builder reads; use Durable.unit instead.", 3501, IsHidden = true)>]
+type PlanNothing<'T> =
+    [<Microsoft.FSharp.Core.DefaultValue>]
+    static val mutable private nothing: Durable<'T>
+
+    static member Plan = PlanNothing<'T>.nothing
+
+[<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",
                   3501,
                   IsHidden = true)>]
@@ -54,20 +62,31 @@ type PlanCalls =
         // The two commonest plans inside a block, without the loop: a write held as data, and a finished step.
         if isNull plan.Then then
             match plan.Run with
+            | null -> Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Scalar ->
-                (journal :?> Journal).WriteScalar(plan.A, code.Operand, plan.B)
+                // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a generator): Current
+                // returned a Journal.
+                (Unchecked.nonNull (Unsafe.As<Journal> journal)).WriteScalar(plan.A, code.Operand, plan.B)
                 Unchecked.defaultof<'T>
-            | run when Object.ReferenceEquals(run, StepCode.Nothing) -> Unchecked.defaultof<'T>
-            | _ -> PlanRun.runInRef (journal :?> Journal) &plan
+            | _ -> PlanRun.runInRef (Unchecked.nonNull (Unsafe.As<Journal> journal)) &plan
         else
-            PlanRun.runInRef (journal :?> Journal) &plan
+            PlanRun.runInRef (Unchecked.nonNull (Unsafe.As<Journal> journal)) &plan
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Value(value: 'T) : Durable<'T> =
         if Type.op_Equality (typeof<'T>, typeof<unit>) then
-            { Run = StepCode.Nothing; Then = null; A = 0L; B = 0L }
+            Unchecked.defaultof<Durable<'T>>
         else
             PlanRun.general (fun _ -> value)
 
+    /// The value as a plan without a call for unit (nothing is the default value): what the builder's members end
+    /// with, in tail position in a plan's generator, where a call would be a tail call (never inlined).
+    static member inline Result(value: 'T) : Durable<'T> =
+        if Type.op_Equality (typeof<'T>, typeof<unit>) then
+            PlanNothing<'T>.Plan
+        else
+            PlanCalls.Value value
+
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) =
         DurableCommit.commitOn target.CommitTarget options null &plan

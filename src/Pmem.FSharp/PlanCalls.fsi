@@ -13,6 +13,18 @@ open Pmem
 /// .tail call, which the runtime makes through a slow helper when an argument is that large; F# never emits .tail
 /// for a call with a byref argument, so code inlined from Pmem.FSharp calls these at full speed.
 /// </remarks>
+/// <summary>The plan that records nothing (Durable.unit), as a Durable&lt;'T&gt;: what code inlined from the builder ends with.</summary>
+/// <remarks>
+/// Read from a static field that is never written, not made in place: the JIT zeroes a struct local of a generator
+/// in its prologue and copies it out with one wide load that store-to-load forwarding cannot serve, and behind the
+/// previous commit's drain that load waits for the drain.
+/// </remarks>
+[<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
+[<CompilerMessage("PlanNothing is what code inlined from the durable builder reads; use Durable.unit instead.", 3501, IsHidden = true)>]
+type PlanNothing<'T> =
+    /// Nothing: the default value of Durable&lt;'T&gt;.
+    static member Plan: Durable<'T>
+
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",
                   3501,
@@ -35,6 +47,9 @@ type PlanCalls =
 
     /// A plan that records nothing and returns <paramref name="value"/> (no allocation when 'T is unit).
     static member Value: value: 'T -> Durable<'T>
+
+    /// As Value, inline: for unit the default value (nothing), with no call.
+    static member inline Result: value: 'T -> Durable<'T>
 
     /// Durable.commitWith.
     static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>

@@ -5,44 +5,6 @@ open System.Diagnostics
 open System.Runtime.CompilerServices
 open Pmem
 
-/// <summary>A single store held as data in a plan (Durable.Run), its operands in Durable.A and Durable.B.</summary>
-/// <remarks>
-/// Why: a closure per write cost an allocation (32 bytes) and an indirect call whose speed depends on the JIT having
-/// guessed its target; a plan of 64 scattered writes allocated 2 KiB. Held as data, building a write allocates
-/// nothing and recording it is a type test and a direct call. The instances are shared and immutable.
-/// </remarks>
-[<Sealed>]
-type internal StepCode private (kind: CommitStepKind, operand: int) =
-    static let fills = Array.init 256 (fun value -> StepCode(CommitStepKind.Fill, value))
-
-    /// Scalar, Fill or Barrier.
-    member _.Kind = kind
-
-    /// A scalar's width in bytes (1, 2, 4 or 8), or the byte a fill stores.
-    member _.Operand = operand
-
-    /// A 1-byte scalar at A, value B.
-    static member val Scalar1 = StepCode(CommitStepKind.Scalar, 1)
-
-    /// A 4-byte scalar at A, value B.
-    static member val Scalar4 = StepCode(CommitStepKind.Scalar, 4)
-
-    /// An 8-byte scalar at A, value B.
-    static member val Scalar8 = StepCode(CommitStepKind.Scalar, 8)
-
-    /// An ordering point.
-    static member val Barrier = StepCode(CommitStepKind.Barrier, 0)
-
-    /// Nothing at all: Durable.unit and what the builder's members leave (Read is never recorded from a StepCode).
-    static member val Nothing = StepCode(CommitStepKind.Read, 0)
-
-    /// Nothing, then the plan Then makes: a delayed plan (Durable.delay, a durable { } block), told apart without
-    /// testing Then's type.
-    static member val Delayed = StepCode(CommitStepKind.Read, 1)
-
-    /// B copies of value at A.
-    static member Fill(value: byte) = fills[int value]
-
 /// <summary>Tells the two kinds of Then slot of a Durable&lt;'T&gt; apart: a plan (unit -> Durable&lt;'T&gt;) or the value (unit -> 'T).</summary>
 /// <remarks>
 /// Why: a type test against a generic function type walks the closure's base types through a runtime helper, once
@@ -82,16 +44,14 @@ type internal ThenKind<'T> =
 /// </remarks>
 [<AbstractClass; Sealed>]
 type internal Ambient =
-    [<ThreadStatic; DefaultValue>]
-    static val mutable private journal: Journal | null
-
-    /// The journal of the plan running on this thread, or null.
+    /// The journal of the plan running on this thread, or null (held by CommitScratch: why there).
     static member Journal
-        with get () = Ambient.journal
-        and set (value: Journal | null) = Ambient.journal <- value
+        with [<MethodImpl(MethodImplOptions.AggressiveInlining)>] get () = CommitScratch.Active
+        and [<MethodImpl(MethodImplOptions.AggressiveInlining)>] set (value: Journal | null) = CommitScratch.Active <- value
 
 /// <summary>How a plan is held and run into a Journal (phase 1 of every executor: commit, atomic commit, render).</summary>
 /// <remarks>
+/// <c>{ Run = null; Then = null }</c> (the default) is nothing.
 /// <c>{ Run = f; Then = null }</c>: <c>f journal</c> is the whole plan and its value, or f is a single store held as
 /// data: a StepCode (scalars, fills, barriers) or a byte array (a write of <c>B &amp;&amp;&amp; 0xFFFFFFFF</c> bytes of
 /// it from <c>B &gt;&gt;&gt; 32</c>), at offset A. <c>{ Run = first; Then = next }</c>, only for a plan whose first
@@ -110,6 +70,9 @@ module internal PlanRun =
     /// A single store held as data.
     let store (code: obj) (a: int64) (b: int64) : Durable<unit> = { Run = code; Then = null; A = a; B = b }
 
+    /// Nothing: Durable.unit and what the builder's members leave. The default value, so that making it is no call
+    /// and no load (a builder member inlined into a plan's generator returns it as its last step).
+
     /// <c>first</c> (the Run, A and B of a unit plan), then <c>next</c> (a unit -> Durable&lt;'T&gt; or a unit -> 'T).
     let chain (first: inref<Durable<'U>>) (next: obj) : Durable<'T> =
         { Run = first.Run; Then = next; A = first.A; B = first.B }
@@ -119,17 +82,17 @@ module internal PlanRun =
         // Type.op_Equality on two typeof is folded by the JIT (F#'s = would call generic equality).
         Type.op_Equality (typeof<'T>, typeof<unit>) && isNull plan.Then
 
-    /// A plan that records nothing: Durable.unit.
-    let nothing: Durable<unit> = store StepCode.Nothing 0L 0L
+    let nothing: Durable<unit> = Unchecked.defaultof<Durable<unit>>
 
     /// A plan that calls <paramref name="generator"/> each time it runs and runs the plan it returns.
     let delayed (generator: unit -> Durable<'T>) : Durable<'T> =
         { Run = StepCode.Delayed; Then = generator; A = 0L; B = 0L }
 
-    /// Records the single store <paramref name="run"/> holds as data; false when it is a closure.
+    /// Records the single store <paramref name="run"/> holds as data (nothing for null); false when it is a closure.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    let private tryRecord (journal: Journal) (run: obj) (a: int64) (b: int64) =
+    let private tryRecord (journal: Journal) (run: obj | null) (a: int64) (b: int64) =
         match run with
+        | null -> true
         | :? StepCode as code ->
             match code.Kind with
             | CommitStepKind.Scalar -> journal.WriteScalar(a, code.Operand, b)

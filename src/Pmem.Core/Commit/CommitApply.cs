@@ -33,6 +33,7 @@ internal static class CommitApply
     /// What every target's <see cref="ICommitTarget.Apply"/> calls: <see cref="Apply"/> on its stores, through
     /// <see cref="RecordingStores{TInner}"/> when the work records its events.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TStores>(ref TStores stores, bool pmem, in CommitWork work)
         where TStores : ICommitStores
     {
@@ -64,10 +65,9 @@ internal static class CommitApply
     {
         ResolvedConfig config = ResolvedConfig.Current;
         long pageSize = (long)PageFlush.PageSize;
-        TouchedRuns runs = work.Runs;
+        var runs = new GroupRuns(work.Runs, pmem, pageSize);
         ReadOnlySpan<CommitStep> steps = work.Steps;
         bool groupStored = false;
-        runs.Clear();
 
         for (int i = 0; i < steps.Length; i++)
         {
@@ -77,14 +77,14 @@ internal static class CommitApply
                 case CommitStepKind.Scalar:
                     groupStored = true;
                     stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
-                    Touch(runs, pmem, pageSize, step.Offset, step.Length);
+                    runs.Touch(step.Offset, step.Length);
                     break;
                 case CommitStepKind.Read:
                     break;
                 case CommitStepKind.Barrier:
                     if (groupStored)
                     {
-                        Issue(ref stores, runs, pmem, pageSize);
+                        runs.Issue(ref stores);
                         if (pmem)
                         {
                             stores.Drain();
@@ -97,14 +97,14 @@ internal static class CommitApply
                 default:
                     Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
                     groupStored = true;
-                    StoreWrite(ref stores, pmem, pageSize, config, in step, in work);
+                    StoreWrite(ref stores, ref runs, pmem, config, in step, in work);
                     break;
             }
         }
 
         if (groupStored)
         {
-            Issue(ref stores, runs, pmem, pageSize);
+            runs.Issue(ref stores);
             if (pmem && work.FinalDrain)
             {
                 stores.Drain();
@@ -120,7 +120,7 @@ internal static class CommitApply
     public static bool NonTemporal(ResolvedConfig config, PmemCopyFlags stores, long length) =>
         CopyDecision.Choose(config, stores, (nuint)length, sameAddress: false) is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush;
 
-    private static void StoreWrite<TStores>(ref TStores stores, bool pmem, long pageSize, ResolvedConfig config, in CommitStep step, in CommitWork work)
+    private static void StoreWrite<TStores>(ref TStores stores, ref GroupRuns runs, bool pmem, ResolvedConfig config, in CommitStep step, in CommitWork work)
         where TStores : ICommitStores
     {
         long offset = step.Offset;
@@ -132,20 +132,20 @@ internal static class CommitApply
             if (bodyStart > offset)
             {
                 StorePart(ref stores, in step, in work, offset, bodyStart, nonTemporal: false);
-                Touch(work.Runs, pmem, pageSize, offset, bodyStart - offset);
+                runs.Touch(offset, bodyStart - offset);
             }
 
             StorePart(ref stores, in step, in work, bodyStart, bodyEnd, nonTemporal: true);
             if (finish > bodyEnd)
             {
                 StorePart(ref stores, in step, in work, bodyEnd, finish, nonTemporal: false);
-                Touch(work.Runs, pmem, pageSize, bodyEnd, finish - bodyEnd);
+                runs.Touch(bodyEnd, finish - bodyEnd);
             }
         }
         else
         {
             StorePart(ref stores, in step, in work, offset, finish, nonTemporal: false);
-            Touch(work.Runs, pmem, pageSize, offset, step.Length);
+            runs.Touch(offset, step.Length);
         }
     }
 
@@ -163,42 +163,5 @@ internal static class CommitApply
             ReadOnlySpan<byte> bytes = work.Memory[(int)step.Value].Span;
             stores.Store(first, bytes.Slice((int)(first - step.Offset), (int)(stop - first)), nonTemporal);
         }
-    }
-
-    /// <summary>Remembers that ordinary stores touched <c>[offset, offset + length)</c>, in lines or pages.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Touch(TouchedRuns runs, bool pmem, long pageSize, long offset, long length)
-    {
-        if (pmem)
-        {
-            runs.Add(offset >> LineShift, (offset + length - 1) >> LineShift);
-        }
-        else
-        {
-            runs.Add(offset / pageSize, (offset + length - 1) / pageSize);
-        }
-    }
-
-    /// <summary>One flush per merged run of lines, or one msync per merged run of pages (clipped to the length); then empties the runs.</summary>
-    private static void Issue<TStores>(ref TStores stores, TouchedRuns runs, bool pmem, long pageSize)
-        where TStores : ICommitStores
-    {
-        int count = runs.Merge();
-        for (int i = 0; i < count; i++)
-        {
-            long first = runs.Start(i);
-            long stop = runs.Stop(i);
-            if (pmem)
-            {
-                stores.FlushLines(first, stop - first);
-            }
-            else
-            {
-                long offset = first * pageSize;
-                stores.Msync(offset, Math.Min(stop * pageSize, stores.Length) - offset);
-            }
-        }
-
-        runs.Clear();
     }
 }

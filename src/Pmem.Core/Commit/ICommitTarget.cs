@@ -25,6 +25,13 @@ internal interface ICommitTarget
     bool IsPmem { get; }
 
     /// <summary>
+    /// The address of offset 0 when the target's bytes are memory this process loads and stores directly (a
+    /// mapping), so that phase 1 may prefetch destinations (<see cref="CommitPrefetch"/>); 0 otherwise. Valid only
+    /// between <see cref="TryBegin"/> and <see cref="End"/>.
+    /// </summary>
+    nint PrefetchBase { get; }
+
+    /// <summary>
     /// Claims the target for one commit on the calling thread: until <see cref="End"/> it stays usable (a mapping
     /// stays mapped; a concurrent Dispose defers its unmap). False, having claimed nothing, once it was disposed
     /// (a commit then answers Disposed; no exception on the fast path).

@@ -15,6 +15,8 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 
     bool ICommitTarget.TryBegin() => TryClaim(out _);
 
+    nint ICommitTarget.PrefetchBase => (nint)_address;
+
     void ICommitTarget.End() => Exit();
 
     IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);

@@ -16,6 +16,8 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public bool IsPmem => target.IsPmem;
 
+    public nint PrefetchBase => 0;
+
     public bool TryBegin() => true;
 
     public void End()

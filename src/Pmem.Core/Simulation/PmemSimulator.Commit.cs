@@ -18,6 +18,8 @@ public sealed partial class PmemSimulator : ICommitTarget
 
     bool ICommitTarget.TryBegin() => true;
 
+    nint ICommitTarget.PrefetchBase => 0;
+
     void ICommitTarget.End()
     {
     }
