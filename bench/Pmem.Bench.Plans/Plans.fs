@@ -28,3 +28,20 @@ let append (recordOffset: int64) (record: ReadOnlyMemory<byte>) (tailOffset: int
         do! Durable.barrier
         do! Durable.writeInt64 tailOffset tail
     }
+
+// The F# rows commit from F#, as an F# user's code does: Durable.commit is inline, so the plan is committed where it
+// was built (a C# caller receives it from a call and passes a copy).
+
+/// Commits `one`.
+let commitOne (mapping: Pmem.PmemMapping) (offset: int64) (value: int64) = Durable.commit mapping (one offset value)
+
+/// Commits `append`.
+let commitAppend (mapping: Pmem.PmemMapping) (recordOffset: int64) (record: ReadOnlyMemory<byte>) (tailOffset: int64) (tail: int64) =
+    Durable.commit mapping (append recordOffset record tailOffset tail)
+
+/// Commits `scatter`.
+let commitScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: int64[]) (count: int) (value: int64) =
+    Durable.commit mapping (scatter baseOffset offsets count value)
+
+/// Commits `copy`.
+let commitCopy (mapping: Pmem.PmemMapping) (offset: int64) (source: ReadOnlyMemory<byte>) = Durable.commit mapping (copy offset source)

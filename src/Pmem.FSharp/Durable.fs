@@ -143,7 +143,9 @@ module Durable =
         DurableCommit.commitOn target options null &plan
 
     let inline commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
-        let mutable plan = plan
+        // The plan's own address, not a copy's: a plan made just before (the usual case) is then read where it was
+        // built, field by field, instead of being copied with one wide load that store-to-load forwarding cannot
+        // serve (which waits for the previous commit's drain to complete).
         PlanCalls.Commit(options, target, &plan)
 
     let inline commit (target: IPmemTarget) (plan: Durable<'T>) = commitWith CommitOptions.defaults target plan

@@ -51,13 +51,14 @@ module internal DurableCommit =
         if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
-            let scratch = CommitScratch.Rent()
+            let thread = CommitScratch.ForThread()
+            let scratch = CommitScratch.Rent thread
             let journal = scratch.Journal
-            let outer = Ambient.Journal
+            let outer = thread.Active
 
             try
                 journal.Reset(target, target.Length, false)
-                Ambient.Journal <- journal
+                thread.Active <- journal
                 let mutable value = Unchecked.defaultof<'T>
 
                 let stopped: PmemError | null =
@@ -77,7 +78,7 @@ module internal DurableCommit =
                     | failed -> Error failed
                 | e -> Error e
             finally
-                Ambient.Journal <- outer
+                thread.Active <- outer
                 journal.Clear()
                 CommitScratch.Return scratch
                 target.End()

@@ -44,10 +44,9 @@ type internal ThenKind<'T> =
 /// </remarks>
 [<AbstractClass; Sealed>]
 type internal Ambient =
-    /// The journal of the plan running on this thread, or null (held by CommitScratch: why there).
+    /// The journal of the plan running on this thread, or null (held by the thread's CommitScratch: why there).
     static member Journal
-        with [<MethodImpl(MethodImplOptions.AggressiveInlining)>] get () = CommitScratch.Active
-        and [<MethodImpl(MethodImplOptions.AggressiveInlining)>] set (value: Journal | null) = CommitScratch.Active <- value
+        with [<MethodImpl(MethodImplOptions.AggressiveInlining)>] get () = CommitScratch.ActiveOnThread
 
 /// <summary>How a plan is held and run into a Journal (phase 1 of every executor: commit, atomic commit, render).</summary>
 /// <remarks>
@@ -107,27 +106,41 @@ module internal PlanRun =
         | _ -> false
 
     /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
+    /// <summary>Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
+    /// <remarks>
+    /// The plan is held as its four fields, never as a struct local: a plan is usually built just before it runs
+    /// (the commit's argument, a generator's result), and copying a struct written field by field takes wide loads
+    /// that store-to-load forwarding cannot serve (behind the previous commit's drain, such a load waits for the
+    /// drain); a zeroed struct local is copied the same way.
+    /// </remarks>
     let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
-        let mutable current = plan
+        let mutable run = plan.Run
+        let mutable andThen = plan.Then
+        let mutable a = plan.A
+        let mutable b = plan.B
         let mutable value = Unchecked.defaultof<'T>
         let mutable running = true
 
         while running do
-            match current.Then with
+            match andThen with
             | null ->
                 // A single store is a Durable<unit>: value stays Unchecked.defaultof<unit>, which is ().
-                if not (tryRecord journal current.Run current.A current.B) then
-                    Debug.Assert((current.Run :? (Journal -> 'T)), "a whole plan")
-                    value <- (Unsafe.As<Journal -> 'T> current.Run) journal
+                if not (tryRecord journal run a b) then
+                    Debug.Assert((run :? (Journal -> 'T)), "a whole plan")
+                    value <- (Unsafe.As<Journal -> 'T> run) journal
 
                 running <- false
             | next ->
-                if not (tryRecord journal current.Run current.A current.B) then
-                    Debug.Assert((current.Run :? (Journal -> unit)), "a unit plan first")
-                    (Unsafe.As<Journal -> unit> current.Run) journal
+                if not (tryRecord journal run a b) then
+                    Debug.Assert((run :? (Journal -> unit)), "a unit plan first")
+                    (Unsafe.As<Journal -> unit> run) journal
 
-                if Object.ReferenceEquals(current.Run, StepCode.Delayed) || ThenKind<'T>.IsPlan next then
-                    current <- (Unsafe.As<unit -> Durable<'T>> next) ()
+                if Object.ReferenceEquals(run, StepCode.Delayed) || ThenKind<'T>.IsPlan next then
+                    let following = (Unsafe.As<unit -> Durable<'T>> next) ()
+                    run <- following.Run
+                    andThen <- following.Then
+                    a <- following.A
+                    b <- following.B
                 else
                     Debug.Assert((next :? (unit -> 'T)), "the value next")
                     value <- (Unsafe.As<unit -> 'T> next) ()
@@ -141,8 +154,9 @@ module internal PlanRun =
     /// Runs the plan into <paramref name="journal"/> (already Reset): its value, or why it stopped. The plan's own
     /// exceptions propagate.
     let evaluateRef (journal: Journal) (plan: inref<Durable<'T>>) : Result<'T, PmemError> =
-        let outer = Ambient.Journal
-        Ambient.Journal <- journal
+        let thread = CommitScratch.ForThread()
+        let outer = thread.Active
+        thread.Active <- journal
 
         try
             try
@@ -150,7 +164,7 @@ module internal PlanRun =
             with :? PlanAbortedException as e ->
                 Error e.Error
         finally
-            Ambient.Journal <- outer
+            thread.Active <- outer
 
     /// As evaluateRef, for a plan passed by value.
     let evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> = evaluateRef journal &plan

@@ -5,8 +5,8 @@ using Pmem.FSharp;
 namespace Pmem.Bench;
 
 /// <summary>
-/// The five plan shapes of "F# commit ÷ hand-written C#": each as a <c>durable { }</c> plan committed with
-/// <c>Durable.commit</c> (bench/Pmem.Bench.Plans) and as the C# a careful user writes by hand on a
+/// The five plan shapes of "F# commit ÷ hand-written C#": each as a <c>durable { }</c> plan built and committed with
+/// <c>Durable.commit</c> in F# (bench/Pmem.Bench.Plans) and as the C# a careful user writes by hand on a
 /// <see cref="PmemMapping"/> (stores through <see cref="PmemMapping.Address"/>, then the mapping's own flushes).
 /// </summary>
 /// <remarks>
@@ -50,7 +50,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
 
     private sealed class One() : CommitShape("one 8-byte write", "store + `Persist(o, 8)`", 4096)
     {
-        public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Durable.commit(mapping, Plans.one(slot, i)));
+        public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Plans.commitOne(mapping, slot, i));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
@@ -64,7 +64,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
         CommitShape("log append: 64 B record, barrier, 8-byte tail", "`Copy(64 B)` + store + `Persist(tail, 8)`", 4096)
     {
         public override void FSharp(PmemMapping mapping, long slot, long i) =>
-            Check(Durable.commit(mapping, Plans.append(slot + 64, record, slot, i)));
+            Check(Plans.commitAppend(mapping, slot + 64, record, slot, i));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
@@ -90,7 +90,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
         }
 
         public override void FSharp(PmemMapping mapping, long slot, long i) =>
-            Check(Durable.commit(mapping, Plans.scatter(slot, _offsets, _offsets.Length, i)));
+            Check(Plans.commitScatter(mapping, slot, _offsets, _offsets.Length, i));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
@@ -108,7 +108,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
 
     private sealed class Block(ReadOnlyMemory<byte> block) : CommitShape("one 4 KiB write", "`Copy(4 KiB)`", 8192)
     {
-        public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Durable.commit(mapping, Plans.copy(slot, block)));
+        public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Plans.commitCopy(mapping, slot, block));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i) => mapping.Copy(slot, block.Span);
     }
