@@ -52,13 +52,19 @@ module internal DurableCommit =
             Error PmemError.Disposed
         else
             let thread = CommitScratch.ForThread()
-            let scratch = CommitScratch.Rent thread
+            // The thread's own buffers (their journal is active while InUse and Other is null), or fresh ones for a
+            // commit nested in a plan (made active through Other).
+            let own = not thread.InUse
+            let scratch = if own then thread else CommitScratch()
+            scratch.InUse <- true
             let journal = scratch.Journal
-            let outer = thread.Active
+            let outer = thread.Other
 
             try
                 journal.Reset(target, target.Length, false)
-                thread.Active <- journal
+
+                if not own then thread.Other <- journal
+                elif not (isNull outer) then thread.Other <- null
                 let mutable value = Unchecked.defaultof<'T>
 
                 let stopped: PmemError | null =
@@ -78,9 +84,11 @@ module internal DurableCommit =
                     | failed -> Error failed
                 | e -> Error e
             finally
-                thread.Active <- outer
+                if not own || not (isNull outer) then
+                    thread.Other <- outer
+
                 journal.Clear()
-                CommitScratch.Return scratch
+                scratch.InUse <- false
                 target.End()
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =

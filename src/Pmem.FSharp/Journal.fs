@@ -92,14 +92,23 @@ type internal Journal() =
     /// journal records reads and out-of-range writes instead of stopping at them.
     member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
         Debug.Assert((count = 0), "the journal was cleared")
+        // The fields that seldom change are stored only when they do: every store here queues behind the previous
+        // commit's drain.
         source <- target
+
         prefetchBase <-
             match target with
             | null -> 0n
             | claimed -> if forRender then 0n else claimed.PrefetchBase
-        capacity <- limit
-        rendering <- forRender
-        outOfRange <- 0
+
+        if rendering <> forRender then
+            rendering <- forRender
+
+        if capacity <> limit then
+            capacity <- limit
+
+        if outOfRange <> 0 then
+            outOfRange <- 0
 
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
@@ -109,7 +118,6 @@ type internal Journal() =
 
         count <- 0
         source <- null
-        prefetchBase <- 0n
 
     /// The number of recorded steps.
     member _.Count = count

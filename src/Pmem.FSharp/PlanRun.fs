@@ -155,8 +155,8 @@ module internal PlanRun =
     /// exceptions propagate.
     let evaluateRef (journal: Journal) (plan: inref<Durable<'T>>) : Result<'T, PmemError> =
         let thread = CommitScratch.ForThread()
-        let outer = thread.Active
-        thread.Active <- journal
+        let outer = thread.Other
+        thread.Other <- journal
 
         try
             try
@@ -164,7 +164,7 @@ module internal PlanRun =
             with :? PlanAbortedException as e ->
                 Error e.Error
         finally
-            thread.Active <- outer
+            thread.Other <- outer
 
     /// As evaluateRef, for a plan passed by value.
     let evaluate (journal: Journal) (plan: Durable<'T>) : Result<'T, PmemError> = evaluateRef journal &plan
