@@ -37,6 +37,7 @@ let allTests =
           DurableInference.tests
           DurableTests.tests
           DurableErrorTests.tests
+          NestedPlanTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests
