@@ -23,7 +23,9 @@ type DurableBuilder() =
         let mutable plan = plan
         PlanCalls.Result(mapping (PlanCalls.RunNow(journal, &plan)))
 
-    member inline _.Zero() = PlanNothing<unit>.Plan
+    member inline _.Zero() =
+        let mutable site = 0
+        PlanNothing<unit>.Plan(&site)
 
     member inline _.Combine(first: Durable<unit>, [<InlineIfLambda>] second: unit -> Durable<'T>) : Durable<'T> =
         let journal = PlanCalls.Current()
@@ -42,7 +44,8 @@ type DurableBuilder() =
             let mutable plan = body item
             PlanCalls.RunNow(journal, &plan)
 
-        PlanNothing<unit>.Plan
+        let mutable site = 0
+        PlanNothing<unit>.Plan(&site)
 
     member inline _.While([<InlineIfLambda>] guard: unit -> bool, [<InlineIfLambda>] body: unit -> Durable<unit>) : Durable<unit> =
         let journal = PlanCalls.Current()
@@ -51,7 +54,8 @@ type DurableBuilder() =
             let mutable plan = body ()
             PlanCalls.RunNow(journal, &plan)
 
-        PlanNothing<unit>.Plan
+        let mutable site = 0
+        PlanNothing<unit>.Plan(&site)
 
     member inline _.TryFinally([<InlineIfLambda>] body: unit -> Durable<'T>, [<InlineIfLambda>] compensation: unit -> unit) : Durable<'T> =
         let journal = PlanCalls.Current()

@@ -11,7 +11,8 @@ type PlanNothing<'T> =
     [<Microsoft.FSharp.Core.DefaultValue>]
     static val mutable private nothing: Durable<'T>
 
-    static member Plan = PlanNothing<'T>.nothing
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member Plan(_site: byref<int>) = PlanNothing<'T>.nothing
 
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",
@@ -80,12 +81,20 @@ type PlanCalls =
             PlanRun.general (fun _ -> value)
 
     /// The value as a plan without a call for unit (nothing is the default value): what the builder's members end
-    /// with, in tail position in a plan's generator, where a call would be a tail call (never inlined).
+    /// with, in tail position in a plan's generator, where a call would be a .tail call (never inlined, and it keeps
+    /// the generator from tiering: PlanNothing).
     static member inline Result(value: 'T) : Durable<'T> =
+        let mutable site = 0
+
         if Type.op_Equality (typeof<'T>, typeof<unit>) then
-            PlanNothing<'T>.Plan
+            PlanNothing<'T>.Plan(&site)
         else
-            PlanCalls.Value value
+            PlanCalls.ValueAt(value, &site)
+
+    /// Value, through a byref parameter (any local): F# emits no .tail for such a call (PlanNothing: why that matters).
+    // Not inlined by F# either (it would inline this small body, and its call to Value in tail position is a .tail).
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    static member ValueAt(value: 'T, _site: byref<int>) : Durable<'T> = PlanCalls.Value value
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) =

@@ -17,13 +17,15 @@ open Pmem
 /// <remarks>
 /// Read from a static field that is never written, not made in place: the JIT zeroes a struct local of a generator
 /// in its prologue and copies it out with one wide load that store-to-load forwarding cannot serve, and behind the
-/// previous commit's drain that load waits for the drain.
+/// previous commit's drain that load waits for the drain. Through a method with a byref parameter (any local): F#
+/// emits no .tail for such a call, and a generator that ends with a .tail call is compiled once, without tiering,
+/// so it never gets the profile-guided code (devirtualized enumerators, inlined closures) the rest of a program gets.
 /// </remarks>
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanNothing is what code inlined from the durable builder reads; use Durable.unit instead.", 3501, IsHidden = true)>]
 type PlanNothing<'T> =
-    /// Nothing: the default value of Durable&lt;'T&gt;.
-    static member Plan: Durable<'T>
+    /// Nothing: the default value of Durable&lt;'T&gt;. <paramref name="_site"/>: any local (see the remarks).
+    static member Plan: _site: byref<int> -> Durable<'T>
 
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
 [<CompilerMessage("PlanCalls is what code inlined from the durable builder and the Durable module calls; use those instead.",
@@ -50,6 +52,9 @@ type PlanCalls =
 
     /// As Value, inline: for unit the default value (nothing), with no call.
     static member inline Result: value: 'T -> Durable<'T>
+
+    /// Value, through a byref parameter (any local), so that F# emits no .tail for the call.
+    static member ValueAt: value: 'T * _site: byref<int> -> Durable<'T>
 
     /// Durable.commitWith.
     static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>
