@@ -43,5 +43,8 @@ let commitAppend (mapping: Pmem.PmemMapping) (recordOffset: int64) (record: Read
 let commitScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: int64[]) (count: int) (value: int64) =
     Durable.commit mapping (scatter baseOffset offsets count value)
 
+/// Commits `fill`.
+let commitFill (mapping: Pmem.PmemMapping) (offset: int64) (length: int64) (value: byte) = Durable.commit mapping (fill offset length value)
+
 /// Commits `copy`.
 let commitCopy (mapping: Pmem.PmemMapping) (offset: int64) (source: ReadOnlyMemory<byte>) = Durable.commit mapping (copy offset source)

@@ -132,7 +132,7 @@ internal static unsafe class CommitRatioRun
         md.AppendLine(Heading);
         md.AppendLine();
         md.AppendLine($"`Pmem.Bench --commit-ratio` ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {cpu}, {Environment.ProcessorCount} logical CPUs, load {MachineInfo.LoadAverage()}): " +
-            "each plan committed with `Durable.commit` ([Plans.fs](../bench/Pmem.Bench.Plans/Plans.fs)) and the C# it replaces " +
+            "each plan built and committed in F# with `Durable.commit` ([Plans.fs](../bench/Pmem.Bench.Plans/Plans.fs)), as an F# user's code does, and the C# it replaces " +
             "([CommitShapes.cs](../bench/Pmem.Bench/CommitRatio/CommitShapes.cs)), in one process on one forced-pmem tmpfs mapping " +
             $"(`PMEM_IS_PMEM_FORCE`), cold destinations (each operation in a fresh slot of a 512 MiB file), {rounds} interleaved rounds " +
             "(the side that goes first alternates), batches of about 5 ms. Ratio: median of the per-round ratios F# / C# (min–max). " +

@@ -6,8 +6,9 @@ using Pmem.FSharp;
 namespace Pmem.Bench;
 
 /// <summary>
-/// Pmem's F# face: each operation builds a <c>durable { }</c> plan (bench/Pmem.Bench.Plans) and commits it with
-/// <c>Durable.commit</c>, which stores the writes, flushes each touched line once and drains once.
+/// Pmem's F# face: each operation builds a <c>durable { }</c> plan and commits it with <c>Durable.commit</c>, in F#
+/// (bench/Pmem.Bench.Plans, as an F# user's code does), which stores the writes, flushes each touched line once and
+/// drains once.
 /// </summary>
 internal static unsafe class FSharpRows
 {
@@ -29,19 +30,19 @@ internal static unsafe class FSharpRows
     private struct Scattered : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            Check(Durable.commit(c.Mapping, Plans.scatter((long)o, c.ScatterOffsetArray!, c.ScatterCount, i)));
+            Check(Plans.commitScatter(c.Mapping, (long)o, c.ScatterOffsetArray!, c.ScatterCount, i));
     }
 
     private struct Copy : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            Check(Durable.commit(c.Mapping, Plans.copy((long)o, c.SourceMemory)));
+            Check(Plans.commitCopy(c.Mapping, (long)o, c.SourceMemory));
     }
 
     private struct Fill : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            Check(Durable.commit(c.Mapping, Plans.fill((long)o, (long)n, (byte)i)));
+            Check(Plans.commitFill(c.Mapping, (long)o, (long)n, (byte)i));
     }
 }
 

@@ -39,12 +39,16 @@ internal ref struct GroupRuns(TouchedRuns runs, bool pmem, long pageSize)
             stop = ((offset + length - 1) / pageSize) + 1;
         }
 
-        if (_stop == _first)
+        if (_spilled)
+        {
+            runs.Add(first, stop - 1);
+        }
+        else if (_stop == _first)
         {
             _first = first;
             _stop = stop;
         }
-        else if (!_spilled && first >= _first && first <= _stop)
+        else if (first >= _first && first <= _stop)
         {
             _stop = Math.Max(_stop, stop);
         }
@@ -54,17 +58,14 @@ internal ref struct GroupRuns(TouchedRuns runs, bool pmem, long pageSize)
         }
     }
 
+    /// <summary>A second, disjoint run: from here on the group's runs go to the <see cref="TouchedRuns"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Spill(long first, long stop)
     {
-        if (!_spilled)
-        {
-            runs.Clear();
-            runs.Add(_first, _stop - 1);
-            _spilled = true;
-        }
-
+        runs.Clear();
+        runs.Add(_first, _stop - 1);
         runs.Add(first, stop - 1);
+        _spilled = true;
     }
 
     /// <summary>One flush per merged run of lines, or one msync per merged run of pages (clipped to the length); then forgets them.</summary>
