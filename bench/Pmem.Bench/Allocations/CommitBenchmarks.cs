@@ -7,7 +7,7 @@ using Pmem.FSharp;
 namespace Pmem.Bench;
 
 /// <summary>
-/// F# commits (<c>Durable.commit</c> of plans built per operation, bench/Pmem.Bench.Plans) for BenchmarkDotNet's
+/// F# commits (<c>Durable.commit</c> of plans built per operation, both in F#: bench/Pmem.Bench.Plans) for BenchmarkDotNet's
 /// <c>MemoryDiagnoser</c>: what building and committing a plan allocates, per plan shape of "F# commit ÷ hand-written
 /// C#". Reported beside the hot paths; not part of their zero-allocation check.
 /// </summary>
@@ -50,21 +50,21 @@ public class CommitBenchmarks
 
     /// <summary>One 8-byte write.</summary>
     [Benchmark]
-    public FSharpResult<Unit, PmemError> CommitOne8() => Durable.commit(_mapping, Plans.one(1 << 20, 1));
+    public FSharpResult<Unit, PmemError> CommitOne8() => Plans.commitOne(_mapping, 1 << 20, 1);
 
     /// <summary>Log append: 64 B record, barrier, 8-byte tail.</summary>
     [Benchmark]
-    public FSharpResult<Unit, PmemError> CommitAppend() => Durable.commit(_mapping, Plans.append((1 << 20) + 64, _record, 1 << 20, 1));
+    public FSharpResult<Unit, PmemError> CommitAppend() => Plans.commitAppend(_mapping, (1 << 20) + 64, _record, 1 << 20, 1);
 
     /// <summary>8 scattered 8-byte writes.</summary>
     [Benchmark]
-    public FSharpResult<Unit, PmemError> CommitScatter8() => Durable.commit(_mapping, Plans.scatter(0, _offsets, 8, 1));
+    public FSharpResult<Unit, PmemError> CommitScatter8() => Plans.commitScatter(_mapping, 0, _offsets, 8, 1);
 
     /// <summary>64 scattered 8-byte writes.</summary>
     [Benchmark]
-    public FSharpResult<Unit, PmemError> CommitScatter64() => Durable.commit(_mapping, Plans.scatter(0, _offsets, 64, 1));
+    public FSharpResult<Unit, PmemError> CommitScatter64() => Plans.commitScatter(_mapping, 0, _offsets, 64, 1);
 
     /// <summary>One 4 KiB write.</summary>
     [Benchmark]
-    public FSharpResult<Unit, PmemError> Commit4KiB() => Durable.commit(_mapping, Plans.copy(2 << 20, _block));
+    public FSharpResult<Unit, PmemError> Commit4KiB() => Plans.commitCopy(_mapping, 2 << 20, _block);
 }
