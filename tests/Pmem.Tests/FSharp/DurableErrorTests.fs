@@ -62,21 +62,18 @@ let private errorTests =
 
           testCase "a commit inside a plan (nested, same thread) gets its own buffers"
           <| fun () ->
-              use dir = shmDir ()
+              withTwoFiles (fun outer inner ->
+                  let plan =
+                      durable {
+                          do! Durable.writeInt64 0L 1L
+                          let nested = Durable.commit inner (Durable.writeInt64 8L 2L)
+                          do! Durable.writeInt64 16L 3L
+                          return nested
+                      }
 
-              withFile dir (Array.zeroCreate (int size)) (fun outer _ ->
-                  withFile dir (Array.zeroCreate (int size)) (fun inner _ ->
-                      let plan =
-                          durable {
-                              do! Durable.writeInt64 0L 1L
-                              let nested = Durable.commit inner (Durable.writeInt64 8L 2L)
-                              do! Durable.writeInt64 16L 3L
-                              return nested
-                          }
-
-                      Durable.commit outer plan =! Ok(Ok())
-                      Mapping.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
-                      Mapping.read 8L 8L inner =! BitConverter.GetBytes 2L))
+                  Durable.commit outer plan =! Ok(Ok())
+                  Mapping.read 0L 24L outer =! Array.concat [ BitConverter.GetBytes 1L; Array.zeroCreate 8; BitConverter.GetBytes 3L ]
+                  Mapping.read 8L 8L inner =! BitConverter.GetBytes 2L)
 
           testCase "writeMemory stores exactly its slice: of an array, and of memory no array backs"
           <| fun () ->

@@ -17,28 +17,25 @@ let tests =
         "Durable nested plans"
         [ testCase "a durable { } block committed inside a plan writes its target; the outer block goes on with its own"
           <| fun () ->
-              use dir = shmDir ()
+              withTwoFiles (fun outer inner ->
+                  let nestedPlan =
+                      durable {
+                          do! Durable.writeInt64 8L 20L
+                          do! Durable.barrier
+                          do! Durable.writeInt64 16L 30L
+                      }
 
-              withFile dir (Array.zeroCreate (int size)) (fun outer _ ->
-                  withFile dir (Array.zeroCreate (int size)) (fun inner _ ->
-                      let nestedPlan =
-                          durable {
-                              do! Durable.writeInt64 8L 20L
-                              do! Durable.barrier
-                              do! Durable.writeInt64 16L 30L
-                          }
+                  let plan =
+                      durable {
+                          do! Durable.writeInt64 0L 1L
+                          let nested = Durable.commit inner nestedPlan
+                          do! Durable.writeInt64 8L 2L
+                          return nested
+                      }
 
-                      let plan =
-                          durable {
-                              do! Durable.writeInt64 0L 1L
-                              let nested = Durable.commit inner nestedPlan
-                              do! Durable.writeInt64 8L 2L
-                              return nested
-                          }
-
-                      Durable.commit outer plan =! Ok(Ok())
-                      Mapping.read 0L 24L outer =! int64s [ 1L; 2L; 0L ]
-                      Mapping.read 0L 24L inner =! int64s [ 0L; 20L; 30L ]))
+                  Durable.commit outer plan =! Ok(Ok())
+                  Mapping.read 0L 24L outer =! int64s [ 1L; 2L; 0L ]
+                  Mapping.read 0L 24L inner =! int64s [ 0L; 20L; 30L ])
 
           testCase "a render inside a plan shows only its own plan, and the outer plan's writes are all committed"
           <| fun () ->

@@ -33,3 +33,8 @@ let withFile (dir: TempDir) (initial: byte array) (body: PmemMapping -> string -
             mapping.Dispose()
     finally
         File.Delete path
+
+/// Two fresh zeroed files of `size` bytes (in a fresh directory), given to body, then removed.
+let withTwoFiles (body: PmemMapping -> PmemMapping -> 'a) =
+    use dir = shmDir ()
+    withFile dir (Array.zeroCreate (int size)) (fun first _ -> withFile dir (Array.zeroCreate (int size)) (fun second _ -> body first second))
