@@ -5,7 +5,7 @@ open Pmem
 
 /// <summary>
 /// Per-thread buffers a commit reuses, so that committing allocates nothing once warm; the thread's own instance
-/// also says which journal the plan running on the thread records into (Ambient).
+/// also says which journal the plan running on the thread records into (ActiveOnThread).
 /// </summary>
 /// <remarks>
 /// <para>A commit started while another is running on the same thread (a plan whose own code commits) gets fresh,
@@ -52,7 +52,9 @@ type internal CommitScratch() =
         CommitScratch.cached <- scratch
         scratch
 
-    /// The journal of the plan running on this thread, or null (Ambient.Journal).
+    /// The journal of the plan running on this thread, or null. The durable builder's members run only while a plan
+    /// runs (a durable { } body is a generator the plan calls), so they record into this journal at once instead of
+    /// building a plan of closures (PlanCalls.Current, DurableBuilder).
     static member ActiveOnThread: Journal | null =
         match CommitScratch.cached with
         | null -> null

@@ -54,7 +54,7 @@ type PlanCalls =
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Current() : obj =
-        match Ambient.Journal with
+        match CommitScratch.ActiveOnThread with
         | null -> PlanCalls.Outside()
         | journal -> journal
 

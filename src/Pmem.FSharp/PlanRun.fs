@@ -37,17 +37,6 @@ type internal ThenKind<'T> =
 
             isPlan
 
-/// <summary>The journal the plan running on this thread records into (null: none), set by PlanRun.evaluate.</summary>
-/// <remarks>
-/// The durable builder's members run only while a plan runs (a <c>durable { }</c> body is a generator the plan calls),
-/// so they record into this journal at once instead of building a plan of closures (PlanCalls, DurableBuilder).
-/// </remarks>
-[<AbstractClass; Sealed>]
-type internal Ambient =
-    /// The journal of the plan running on this thread, or null (held by the thread's CommitScratch: why there).
-    static member Journal
-        with [<MethodImpl(MethodImplOptions.AggressiveInlining)>] get () = CommitScratch.ActiveOnThread
-
 /// <summary>How a plan is held and run into a Journal (phase 1 of every executor: commit, atomic commit, render).</summary>
 /// <remarks>
 /// <c>{ Run = null; Then = null }</c> (the default) is nothing.
