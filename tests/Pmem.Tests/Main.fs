@@ -60,6 +60,7 @@ let allTests =
           GranularityTests.sequencedTests
           MapOptionsSourceTests.tests
           ErrorKindTests.tests
+          CommitFastPathTests.tests
           ArchitectureTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.

@@ -34,7 +34,10 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         }
 
         var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-        CommitApply.Run(ref stores, IsPmem, in work);
+        if (!CommitApply.TryApplyOneScalar(ref stores, IsPmem, in work))
+        {
+            CommitApply.Run(ref stores, IsPmem, in work);
+        }
     }
 
     /// <summary>A read-only mapping: a commit that stores anything is refused before its first store (reads-only plans run).</summary>
