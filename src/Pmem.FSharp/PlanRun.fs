@@ -58,9 +58,6 @@ module internal PlanRun =
     /// A single store held as data.
     let store (code: obj) (a: int64) (b: int64) : Durable<unit> = { Run = code; Then = null; A = a; B = b }
 
-    /// Nothing: Durable.unit and what the builder's members leave. The default value, so that making it is no call
-    /// and no load (a builder member inlined into a plan's generator returns it as its last step).
-
     /// <c>first</c> (the Run, A and B of a unit plan), then <c>next</c> (a unit -> Durable&lt;'T&gt; or a unit -> 'T).
     let chain (first: inref<Durable<'U>>) (next: obj) : Durable<'T> =
         { Run = first.Run; Then = next; A = first.A; B = first.B }
@@ -70,6 +67,8 @@ module internal PlanRun =
         // Type.op_Equality on two typeof is folded by the JIT (F#'s = would call generic equality).
         Type.op_Equality (typeof<'T>, typeof<unit>) && isNull plan.Then
 
+    /// Nothing: Durable.unit, the default value (what the builder's members leave is the same value, read from
+    /// PlanNothing).
     let nothing: Durable<unit> = Unchecked.defaultof<Durable<unit>>
 
     /// A plan that calls <paramref name="generator"/> each time it runs and runs the plan it returns.
@@ -94,7 +93,6 @@ module internal PlanRun =
             true
         | _ -> false
 
-    /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
     /// <summary>Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
     /// <remarks>
     /// The plan is held as its four fields, never as a struct local: a plan is usually built just before it runs
