@@ -24,7 +24,6 @@ type internal CommitScratch() =
     static val mutable private cached: CommitScratch | null
 
     member val Journal = Journal()
-    member val Runs = TouchedRuns()
 
     /// Rented (on the thread's own instance: its journal is the active one unless Other is set).
     member val InUse = false with get, set

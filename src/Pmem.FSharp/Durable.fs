@@ -77,6 +77,13 @@ module Durable =
     // Writes: scalars, fills, barriers and writes of an array's bytes are data in the plan (PlanRun.StepCode), no
     // allocation; a write of other memory (a MemoryManager's, say) is one closure.
 
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private writeOtherMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
+        general (fun journal -> journal.Write(offset, bytes))
+
+    // Inlined into the plan's generator: a call's frame (saved registers, the plan returned through memory) is memory
+    // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitOn).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         let mutable segment = ArraySegment<byte>()
 
@@ -85,7 +92,7 @@ module Durable =
             if MemoryMarshal.TryGetArray(bytes, &segment) then segment.Array else null
 
         match array with
-        | null -> general (fun journal -> journal.Write(offset, bytes))
+        | null -> writeOtherMemory offset bytes
         | array -> PlanRun.store array offset ((int64 segment.Offset <<< 32) ||| int64 segment.Count)
 
     let write (offset: int64) (bytes: byte array) = writeMemory offset (ReadOnlyMemory bytes)

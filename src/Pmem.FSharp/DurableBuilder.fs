@@ -15,12 +15,10 @@ type DurableBuilder() =
 
     member inline _.Bind(plan: Durable<'T>, [<InlineIfLambda>] binder: 'T -> Durable<'U>) : Durable<'U> =
         let journal = PlanCalls.Current()
-        let mutable plan = plan
         binder (PlanCalls.RunNow(journal, &plan))
 
     member inline _.BindReturn(plan: Durable<'T>, [<InlineIfLambda>] mapping: 'T -> 'U) : Durable<'U> =
         let journal = PlanCalls.Current()
-        let mutable plan = plan
         PlanCalls.Result(mapping (PlanCalls.RunNow(journal, &plan)))
 
     member inline _.Zero() =
@@ -29,13 +27,16 @@ type DurableBuilder() =
 
     member inline _.Combine(first: Durable<unit>, [<InlineIfLambda>] second: unit -> Durable<'T>) : Durable<'T> =
         let journal = PlanCalls.Current()
-        let mutable first = first
         PlanCalls.RunNow(journal, &first)
         second ()
 
     member inline _.Delay([<InlineIfLambda>] generator: unit -> Durable<'T>) = generator
 
-    member _.Run(generator: unit -> Durable<'T>) = Durable.delay generator
+    // Inline, ending in a call with a byref argument: the caller's function then builds the plan in place, with no
+    // .tail call (which would keep it from tiering) and no frame of its own.
+    member inline _.Run(generator: unit -> Durable<'T>) =
+        let mutable site = 0
+        PlanCalls.DelayedAt(generator, &site)
 
     member inline _.For(items: 'T seq, [<InlineIfLambda>] body: 'T -> Durable<unit>) : Durable<unit> =
         let journal = PlanCalls.Current()

@@ -2,6 +2,7 @@ namespace Pmem.FSharp
 
 open System
 open System.Collections.Generic
+open System.Runtime.CompilerServices
 open Pmem
 
 /// <summary>
@@ -27,14 +28,68 @@ module internal DurableCommit =
             finally
                 target.End()
 
-    /// Phase 2 on the claimed target: Ok, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only
-    /// mapping) as an error.
-    let private apply (target: ICommitTarget) (work: inref<CommitWork>) : PmemError | null =
+    /// Phase 1 (the plan into the journal, nothing stored) and phase 2 (the journal's work to the claimed target):
+    /// the value, why the plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only
+    /// mapping) as an error. Inlined into both commit paths.
+    let inline private runAndApply
+        (target: ICommitTarget)
+        (options: CommitOptions)
+        (events: List<CommitEvent> | null)
+        (journal: Journal)
+        (plan: inref<Durable<'T>>)
+        =
+        journal.Reset(target, target.Length, false)
+        let mutable value = Unchecked.defaultof<'T>
+
+        let stopped: PmemError | null =
+            try
+                value <- PlanRun.runInRef journal &plan
+                null
+            with :? PlanAbortedException as e ->
+                e.Error
+
+        match stopped with
+        | null ->
+            let work = journal.Work
+            work.SetOptions(storesOf options, options.FinalDrain, events, true)
+
+            let failed: PmemError | null =
+                try
+                    target.Apply work
+                    null
+                with :? PmemException as e ->
+                    PmemError.ofException e
+
+            match failed with
+            | null -> Ok value
+            | failed -> Error failed
+        | e -> Error e
+
+    /// A commit on a thread whose own buffers are rented (a plan whose code commits) or whose active journal is
+    /// another's (a commit inside a render or an atomic commit's plan): fresh buffers, or the own ones with the other
+    /// journal set aside, restored after. The target is claimed; this ends the claim.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private commitNested
+        (target: ICommitTarget)
+        (options: CommitOptions)
+        (events: List<CommitEvent> | null)
+        (plan: inref<Durable<'T>>)
+        (thread: CommitScratch)
+        =
+        let own = not thread.InUse
+        let scratch = if own then thread else CommitScratch()
+        scratch.InUse <- true
+        let journal = scratch.Journal
+        let outer = thread.Other
+
         try
-            target.Apply(&work)
-            null
-        with :? PmemException as e ->
-            PmemError.ofException e
+            thread.Other <- if own then null else journal
+            runAndApply target options events journal &plan
+        finally
+            thread.Other <- outer
+            journal.Clear()
+            scratch.InUse <- false
+            target.End()
 
     /// <summary>
     /// Claims the target, runs the plan into the thread's scratch journal (phase 1, nothing stored), hands the steps to
@@ -42,54 +97,30 @@ module internal DurableCommit =
     /// <paramref name="events"/>: null, or where every store, flush and drain is recorded.
     /// </summary>
     /// <remarks>
-    /// One frame for all of it (not through claimed: the plan is an inref, which no lambda may capture). Why so flat:
-    /// this code runs while the previous commit's drain completes, and every memory write it makes (a call's saved
-    /// registers among them) queues behind that drain; past the store queue's depth the commit waits for the drain
-    /// instead of overlapping it, which hand-written C# (a store, a flush, a fence) never does.
+    /// One frame for all of it in the common case (the thread's own buffers, nothing nested), holding as few values as
+    /// it can (the thread's buffers are re-read, not kept). Why so flat: this code runs while the previous commit's
+    /// drain completes, and every memory write it makes (a call's saved registers, a value spilled to the stack)
+    /// queues behind that drain; past the store queue's depth the commit waits for the drain instead of overlapping
+    /// it, which hand-written C# (a store, a flush, a fence) never does.
     /// </remarks>
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
         if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
             let thread = CommitScratch.ForThread()
-            // The thread's own buffers (their journal is active while InUse and Other is null), or fresh ones for a
-            // commit nested in a plan (made active through Other).
-            let own = not thread.InUse
-            let scratch = if own then thread else CommitScratch()
-            scratch.InUse <- true
-            let journal = scratch.Journal
-            let outer = thread.Other
 
-            try
-                journal.Reset(target, target.Length, false)
+            if thread.InUse || not (isNull thread.Other) then
+                commitNested target options events &plan thread
+            else
+                // The own buffers: their journal is the active one while InUse (and Other is null).
+                thread.InUse <- true
 
-                if not own then thread.Other <- journal
-                elif not (isNull outer) then thread.Other <- null
-                let mutable value = Unchecked.defaultof<'T>
-
-                let stopped: PmemError | null =
-                    try
-                        value <- PlanRun.runInRef journal &plan
-                        null
-                    with :? PlanAbortedException as e ->
-                        e.Error
-
-                match stopped with
-                | null ->
-                    let work =
-                        CommitWork(journal.Steps, journal.Memory, storesOf options, options.FinalDrain, scratch.Runs, events, true)
-
-                    match apply target &work with
-                    | null -> Ok value
-                    | failed -> Error failed
-                | e -> Error e
-            finally
-                if not own || not (isNull outer) then
-                    thread.Other <- outer
-
-                journal.Clear()
-                scratch.InUse <- false
-                target.End()
+                try
+                    runAndApply target options events thread.Journal &plan
+                finally
+                    thread.Journal.Clear()
+                    thread.InUse <- false
+                    target.End()
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
         commitOn target.CommitTarget options null &plan

@@ -23,10 +23,9 @@ module internal DurableRender =
                 | Ok _ when journal.OutOfRangeWrites = 0 ->
                     let events = List<CommitEvent>()
 
-                    let work =
-                        CommitWork(journal.Steps, journal.Memory, PmemCopyFlags.None, true, TouchedRuns(), events, false)
-
-                    CommitApply.DryRun(length, pmem, &work)
+                    let work = journal.Work
+                    work.SetOptions(PmemCopyFlags.None, true, events, false)
+                    CommitApply.DryRun(length, pmem, work)
 
                     Some(events |> Seq.map TargetEvent.ofCommitEvent |> List.ofSeq :> IReadOnlyList<TargetEvent>)
                 | _ -> None

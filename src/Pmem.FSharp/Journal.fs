@@ -26,31 +26,21 @@ type internal PlanAbortedException(error: PmemError) =
 /// </remarks>
 [<Sealed>]
 type internal Journal() =
-    let mutable steps: CommitStep array = Array.zeroCreate 16
-    let mutable count = 0
+    /// The steps and the memory of Write steps (CommitStep.Value indexes it): Core's CommitWork, which the commit
+    /// hands to the target as it is.
+    let work = CommitWork()
     let mutable source: ICommitTarget | null = null
     let mutable prefetchBase = 0n
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
-    /// The memory of Write steps (CommitStep.Value indexes it).
-    let mutable bytes: ReadOnlyMemory<byte> array = Array.zeroCreate 4
-    let mutable bytesCount = 0
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
-    // Steps are built in place from their operands, never passed as a CommitStep value: a struct built field by field
-    // on the stack and then copied with wide loads defeats store-to-load forwarding, and behind the previous commit's
-    // drain that load waits for the drain (the whole commit then runs after it instead of in its shadow).
-    let grow () = Array.Resize(&steps, steps.Length * 2)
-
-    let append (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) (inRange: bool) =
-        if count = steps.Length then
-            grow ()
-
-        steps[count] <- CommitStep(kind, offset, length, value, inRange)
-        count <- count + 1
-
+    // Steps are built in place from their operands (CommitWork.Append), never passed as a CommitStep value: a struct
+    // built field by field on the stack and then copied with wide loads defeats store-to-load forwarding, and behind
+    // the previous commit's drain that load waits for the drain (the whole commit then runs after it instead of in
+    // its shadow).
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
@@ -59,7 +49,7 @@ type internal Journal() =
     let badWrite (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
         if rendering then
             outOfRange <- outOfRange + 1
-            append kind offset length value false
+            work.Append(kind, offset, length, value, false)
         else
             raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
 
@@ -68,7 +58,7 @@ type internal Journal() =
             badWrite kind offset length value
         elif length > 0L then
             CommitPrefetch.Lines(prefetchBase, offset, length)
-            append kind offset length value true
+            work.Append(kind, offset, length, value, true)
 
     /// Copies the part of a recorded write that overlaps [offset, offset + destination.Length) into destination.
     let overlay (step: inref<CommitStep>) (offset: int64) (destination: Span<byte>) =
@@ -80,7 +70,7 @@ type internal Journal() =
             let from = int (lo - step.Offset)
 
             match step.Kind with
-            | CommitStepKind.Write -> bytes[int step.Value].Span.Slice(from, target.Length).CopyTo target
+            | CommitStepKind.Write -> work.MemoryAt(int step.Value).Span.Slice(from, target.Length).CopyTo target
             | CommitStepKind.Scalar ->
                 BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
                 ReadOnlySpan(scalarOut, from, target.Length).CopyTo target
@@ -91,7 +81,7 @@ type internal Journal() =
     /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
     /// journal records reads and out-of-range writes instead of stopping at them.
     member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
-        Debug.Assert((count = 0), "the journal was cleared")
+        Debug.Assert((work.Count = 0), "the journal was cleared")
         // The fields that seldom change are stored only when they do: every store here queues behind the previous
         // commit's drain.
         source <- target
@@ -112,24 +102,21 @@ type internal Journal() =
 
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
-        if bytesCount > 0 then
-            Array.Clear(bytes, 0, bytesCount)
-            bytesCount <- 0
-
-        count <- 0
+        work.Clear()
         source <- null
 
+    /// The steps and memory recorded, as Core applies them (ICommitTarget.Apply, CommitApply.DryRun).
+    member _.Work = work
+
     /// The number of recorded steps.
-    member _.Count = count
+    member _.Count = work.Count
 
     /// The i-th step, in program order.
-    member _.Step(i: int) : inref<CommitStep> =
-        Debug.Assert(i >= 0 && i < count, "step index in range")
-        &steps[i]
+    member _.Step(i: int) : inref<CommitStep> = &work.Step(i)
 
     /// The bytes of Scalar step <paramref name="i"/> (valid until the next call on this journal).
     member _.ScalarBytes(i: int) : ReadOnlySpan<byte> =
-        let step = &steps[i]
+        let step = &work.Step(i)
         Debug.Assert(step.Kind = CommitStepKind.Scalar, "a scalar step")
         BinaryPrimitives.WriteInt64LittleEndian(Span scalarOut, step.Value)
         ReadOnlySpan(scalarOut, 0, int step.Length)
@@ -137,13 +124,10 @@ type internal Journal() =
     /// The memory Write step <paramref name="step"/> stores.
     member _.Bytes(step: inref<CommitStep>) : ReadOnlyMemory<byte> =
         Debug.Assert(step.Kind = CommitStepKind.Write, "a write step")
-        bytes[int step.Value]
+        work.MemoryAt(int step.Value)
 
     /// The recorded steps, in program order (what phase 2 applies).
-    member _.Steps = ReadOnlySpan<CommitStep>(steps, 0, count)
-
-    /// The memory of the Write steps (CommitStep.Value indexes it).
-    member _.Memory = ReadOnlySpan<ReadOnlyMemory<byte>>(bytes, 0, bytesCount)
+    member _.Steps = work.Steps
 
     /// The target the plan reads from and is checked against (null: none).
     member _.Target = source
@@ -157,25 +141,20 @@ type internal Journal() =
     /// Copies the bytes step <paramref name="i"/> stores (Write, Scalar or Fill) into
     /// <paramref name="destination"/>, whose length must be the step's.
     member _.CopyStepBytes(i: int, destination: Span<byte>) =
-        let step = &steps[i]
+        let step = &work.Step(i)
         Debug.Assert(int64 destination.Length = step.Length, "destination has the step's length")
         overlay &step step.Offset destination
 
     member _.Write(offset: int64, data: ReadOnlyMemory<byte>) =
-        if bytesCount = bytes.Length then
-            Array.Resize(&bytes, bytesCount * 2)
+        // Added before record, so that Clear drops the reference even when record stops the plan.
+        let index = work.AddMemory data
+        let before = work.Count
 
-        // Counted before record, so that Clear drops the reference even when record stops the plan.
-        bytes[bytesCount] <- data
-        bytesCount <- bytesCount + 1
-        let before = count
+        record CommitStepKind.Write offset (int64 data.Length) (int64 index)
 
-        record CommitStepKind.Write offset (int64 data.Length) (int64 (bytesCount - 1))
-
-        if count = before then
+        if work.Count = before then
             // An empty write, dropped: keep no reference to it.
-            bytesCount <- bytesCount - 1
-            bytes[bytesCount] <- ReadOnlyMemory.Empty
+            work.DropLastMemory()
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =
@@ -187,7 +166,7 @@ type internal Journal() =
         record CommitStepKind.Fill offset length (int64 value)
 
     member _.Barrier() =
-        append CommitStepKind.Barrier 0L 0L 0L true
+        work.Append(CommitStepKind.Barrier, 0L, 0L, 0L, true)
 
     /// Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/> as the plan sees them.
     member _.Read(offset: int64, destination: Span<byte>) =
@@ -197,14 +176,14 @@ type internal Journal() =
             raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
 
         if rendering then
-            append CommitStepKind.Read offset length 0L true
+            work.Append(CommitStepKind.Read, offset, length, 0L, true)
 
         match source with
         | null -> destination.Clear()
         | target -> target.Read(offset, destination)
 
-        for i in 0 .. count - 1 do
-            let step = &steps[i]
+        for i in 0 .. work.Count - 1 do
+            let step = &work.Step(i)
 
             if step.InRange then
                 overlay &step offset destination

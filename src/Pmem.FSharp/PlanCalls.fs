@@ -60,7 +60,8 @@ type PlanCalls =
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member RunNow(journal: obj, plan: inref<Durable<'T>>) : 'T =
-        // The two commonest plans inside a block, without the loop: a write held as data, and a finished step.
+        // The commonest plans inside a block, without the loop: a scalar or an array's bytes held as data, and a
+        // finished step.
         if isNull plan.Then then
             match plan.Run with
             | null -> Unchecked.defaultof<'T>
@@ -68,6 +69,15 @@ type PlanCalls =
                 // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a generator): Current
                 // returned a Journal.
                 (Unchecked.nonNull (Unsafe.As<Journal> journal)).WriteScalar(plan.A, code.Operand, plan.B)
+                Unchecked.defaultof<'T>
+            | :? (byte array) as bytes ->
+                // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runInRef's
+                // frame.
+                let b = plan.B
+
+                (Unchecked.nonNull (Unsafe.As<Journal> journal))
+                    .Write(plan.A, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+
                 Unchecked.defaultof<'T>
             | _ -> PlanRun.runInRef (Unchecked.nonNull (Unsafe.As<Journal> journal)) &plan
         else
@@ -95,6 +105,11 @@ type PlanCalls =
     // Not inlined by F# either (it would inline this small body, and its call to Value in tail position is a .tail).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     static member ValueAt(value: 'T, _site: byref<int>) : Durable<'T> = PlanCalls.Value value
+
+    /// The plan that runs <paramref name="generator"/> each time it runs (what DurableBuilder.Run makes), through a
+    /// byref parameter: F# emits no .tail for such a call.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member DelayedAt(generator: unit -> Durable<'T>, _site: byref<int>) : Durable<'T> = PlanRun.delayed generator
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) =

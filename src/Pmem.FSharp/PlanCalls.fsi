@@ -56,5 +56,8 @@ type PlanCalls =
     /// Value, through a byref parameter (any local), so that F# emits no .tail for the call.
     static member ValueAt: value: 'T * _site: byref<int> -> Durable<'T>
 
+    /// Durable.delay, through a byref parameter (any local), so that F# emits no .tail for the call (DurableBuilder.Run).
+    static member DelayedAt: generator: (unit -> Durable<'T>) * _site: byref<int> -> Durable<'T>
+
     /// Durable.commitWith.
     static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>

@@ -34,43 +34,90 @@ internal static class CommitApply
     /// <see cref="RecordingStores{TInner}"/> when the work records its events.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run<TStores>(ref TStores stores, bool pmem, in CommitWork work)
+    public static void Run<TStores>(ref TStores stores, bool pmem, CommitWork work)
         where TStores : ICommitStores
     {
         if (work.Events is { } events)
         {
             var recording = new RecordingStores<TStores>(stores, events, work.Forward);
-            Apply(ref recording, pmem, in work);
+            Apply(ref recording, pmem, work);
         }
         else
         {
-            Apply(ref stores, pmem, in work);
+            Apply(ref stores, pmem, work);
         }
     }
 
     /// <summary>
-    /// The commonest commit, one scalar write on pmem: stored, its line flushed, drained (as <c>work.FinalDrain</c>
-    /// says): exactly what <see cref="Apply"/> issues for it, without the group loop. False, having issued nothing,
-    /// for any other work (several steps, another kind, msync, recorded events).
+    /// The commonest commits, one store on pmem (a scalar, a write or a fill): stored, its touched lines flushed,
+    /// drained (as <c>work.FinalDrain</c> says): exactly the calls <see cref="Apply"/> issues for it, in the same order,
+    /// without the group loop. False, having issued nothing, for any other work (several steps, msync, recorded events).
     /// </summary>
     /// <remarks>
-    /// Why: inlined into the target's Apply, it spares the commit a frame (saved registers are memory writes, and
-    /// before the flush every memory write queues behind the previous commit's drain; see DurableCommit.commitOn).
+    /// Why: inlined into the target's Apply, it spares the commit the loop's frame and its run bookkeeping (saved
+    /// registers and spilled locals are memory writes, and before the flush every memory write queues behind the
+    /// previous commit's drain; see DurableCommit.commitOn).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryApplyOneScalar<TStores>(ref TStores stores, bool pmem, in CommitWork work)
+    public static bool TryApplyOne<TStores>(ref TStores stores, bool pmem, CommitWork work)
         where TStores : ICommitStores
     {
         ReadOnlySpan<CommitStep> steps = work.Steps;
-        if (steps.Length != 1 || !pmem || work.Events is not null || steps[0].Kind != CommitStepKind.Scalar)
+        if (steps.Length != 1 || !pmem || work.Events is not null)
         {
             return false;
         }
 
         ref readonly CommitStep step = ref steps[0];
-        stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
-        long first = step.Offset >> LineShift;
-        stores.FlushLines(first, ((step.Offset + step.Length - 1) >> LineShift) + 1 - first);
+        long offset = step.Offset;
+        long finish = offset + step.Length;
+        switch (step.Kind)
+        {
+            case CommitStepKind.Scalar:
+                stores.StoreScalar(offset, (int)step.Length, step.Value);
+                FlushLinesOf(ref stores, offset, finish);
+                break;
+            case CommitStepKind.Write or CommitStepKind.Fill:
+                Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
+                long bodyStart = (offset + LineMask) & ~LineMask;
+                long bodyEnd = finish & ~LineMask;
+                if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, work.Stores, step.Length))
+                {
+                    // As StoreWrite and GroupRuns: the partial lines stored, the body streamed, then the head's line
+                    // and the tail's line flushed (two disjoint runs, in address order).
+                    if (bodyStart > offset)
+                    {
+                        StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
+                    }
+
+                    StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
+                    if (finish > bodyEnd)
+                    {
+                        StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
+                    }
+
+                    if (bodyStart > offset)
+                    {
+                        stores.FlushLines((bodyStart >> LineShift) - 1, 1);
+                    }
+
+                    if (finish > bodyEnd)
+                    {
+                        stores.FlushLines(bodyEnd >> LineShift, 1);
+                    }
+                }
+                else
+                {
+                    StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
+                    FlushLinesOf(ref stores, offset, finish);
+                }
+
+                break;
+            default:
+                // A read or a barrier alone issues nothing; the loop says so.
+                return false;
+        }
+
         if (work.FinalDrain)
         {
             stores.Drain();
@@ -79,19 +126,28 @@ internal static class CommitApply
         return true;
     }
 
+    /// <summary>One flush of the lines of <c>[offset, finish)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FlushLinesOf<TStores>(ref TStores stores, long offset, long finish)
+        where TStores : ICommitStores
+    {
+        long first = offset >> LineShift;
+        stores.FlushLines(first, ((finish - 1) >> LineShift) + 1 - first);
+    }
+
     /// <summary>Records in <c>work.Events</c> what a commit of <paramref name="work"/> would issue on a target of <paramref name="length"/> bytes, storing nothing.</summary>
-    public static void DryRun(long length, bool pmem, in CommitWork work)
+    public static void DryRun(long length, bool pmem, CommitWork work)
     {
         Debug.Assert(work.Events is not null && !work.Forward, "a dry run records and does not forward");
         var stores = new NoStores(length);
-        Run(ref stores, pmem, in work);
+        Run(ref stores, pmem, work);
     }
 
     /// <summary>Applies <paramref name="work"/> to <paramref name="stores"/>; throws only what the stores throw (PmemException from msync).</summary>
     /// <param name="stores">Where the bytes go.</param>
     /// <param name="pmem">Flush lines and drain (pmem), or msync pages.</param>
     /// <param name="work">The steps (ranges checked in phase 1) and options.</param>
-    public static void Apply<TStores>(ref TStores stores, bool pmem, in CommitWork work)
+    public static void Apply<TStores>(ref TStores stores, bool pmem, CommitWork work)
         where TStores : ICommitStores
     {
         ResolvedConfig config = ResolvedConfig.Current;
@@ -128,7 +184,7 @@ internal static class CommitApply
                 default:
                     Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
                     groupStored = true;
-                    StoreWrite(ref stores, ref runs, pmem, config, in step, in work);
+                    StoreWrite(ref stores, ref runs, pmem, config, in step, work);
                     break;
             }
         }
@@ -151,7 +207,7 @@ internal static class CommitApply
     public static bool NonTemporal(ResolvedConfig config, PmemCopyFlags stores, long length) =>
         CopyDecision.Choose(config, stores, (nuint)length, sameAddress: false) is CopyPath.NonTemporalFlush or CopyPath.NonTemporalAutoFlush;
 
-    private static void StoreWrite<TStores>(ref TStores stores, ref GroupRuns runs, bool pmem, ResolvedConfig config, in CommitStep step, in CommitWork work)
+    private static void StoreWrite<TStores>(ref TStores stores, ref GroupRuns runs, bool pmem, ResolvedConfig config, in CommitStep step, CommitWork work)
         where TStores : ICommitStores
     {
         long offset = step.Offset;
@@ -162,27 +218,27 @@ internal static class CommitApply
         {
             if (bodyStart > offset)
             {
-                StorePart(ref stores, in step, in work, offset, bodyStart, nonTemporal: false);
+                StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
                 runs.Touch(offset, bodyStart - offset);
             }
 
-            StorePart(ref stores, in step, in work, bodyStart, bodyEnd, nonTemporal: true);
+            StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
             if (finish > bodyEnd)
             {
-                StorePart(ref stores, in step, in work, bodyEnd, finish, nonTemporal: false);
+                StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
                 runs.Touch(bodyEnd, finish - bodyEnd);
             }
         }
         else
         {
-            StorePart(ref stores, in step, in work, offset, finish, nonTemporal: false);
+            StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
             runs.Touch(offset, step.Length);
         }
     }
 
     /// <summary>Stores <c>[first, stop)</c> of a Write or Fill step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePart<TStores>(ref TStores stores, in CommitStep step, in CommitWork work, long first, long stop, bool nonTemporal)
+    private static void StorePart<TStores>(ref TStores stores, in CommitStep step, CommitWork work, long first, long stop, bool nonTemporal)
         where TStores : ICommitStores
     {
         if (step.Kind == CommitStepKind.Fill)
@@ -191,7 +247,7 @@ internal static class CommitApply
         }
         else
         {
-            ReadOnlySpan<byte> bytes = work.Memory[(int)step.Value].Span;
+            ReadOnlySpan<byte> bytes = work.MemoryAt((int)step.Value).Span;
             stores.Store(first, bytes.Slice((int)(first - step.Offset), (int)(stop - first)), nonTemporal);
         }
     }

@@ -1,31 +1,176 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Pmem;
 
-/// <summary>What phase 2 of a commit applies: the journal's steps, the memory of its Write steps, and the options.</summary>
-/// <param name="Steps">The steps in program order; every range lies inside the target and none is empty.</param>
-/// <param name="Memory">The memory Write steps store (<see cref="CommitStep.Value"/> indexes it).</param>
-/// <param name="Stores"><see cref="PmemCopyFlags.None"/> (the threshold decides), <see cref="PmemCopyFlags.NonTemporal"/> or <see cref="PmemCopyFlags.Temporal"/>.</param>
-/// <param name="FinalDrain">Whether the last group ends with a drain.</param>
-/// <param name="Runs">Scratch for the touched lines or pages (reused: no allocation once warm).</param>
-/// <param name="Events">null, or where every call the commit makes on the stores is recorded (instrumentation, dry runs).</param>
-/// <param name="Forward">With <paramref name="Events"/>: whether the calls also reach the stores (false: a dry run that stores nothing).</param>
-internal readonly ref struct CommitWork(
-    ReadOnlySpan<CommitStep> Steps, ReadOnlySpan<ReadOnlyMemory<byte>> Memory, PmemCopyFlags Stores, bool FinalDrain, TouchedRuns Runs,
-    List<CommitEvent>? Events = null, bool Forward = true)
+/// <summary>
+/// What phase 2 of a commit applies: the steps in program order, the memory of their Write steps, and the options.
+/// A journal records into one of these and a commit hands it to <see cref="ICommitTarget.Apply"/> as it is; it is
+/// reused (per thread, by the F# layer), so a warm commit allocates nothing and builds no argument.
+/// </summary>
+/// <remarks>
+/// Why a reused object and not a struct of spans built per commit: a commit's bookkeeping runs while the previous
+/// commit's drain completes, and every memory write it makes (building a 9-field argument is 9) queues behind that
+/// drain; past the store queue's depth the commit waits for the drain instead of overlapping it. The steps are
+/// appended where they are recorded, and the options are stored only when they change.
+/// </remarks>
+internal sealed class CommitWork
 {
-    public List<CommitEvent>? Events { get; } = Events;
+    private CommitStep[] _steps = new CommitStep[16];
+    private int _count;
+    private ReadOnlyMemory<byte>[] _memory = new ReadOnlyMemory<byte>[4];
+    private int _memoryCount;
+    private PmemCopyFlags _stores;
+    private bool _finalDrain = true;
+    private List<CommitEvent>? _events;
+    private bool _forward = true;
 
-    public bool Forward { get; } = Forward;
+    /// <summary>Work holding copies of <paramref name="steps"/> and <paramref name="memory"/> with these options (tests, one-off callers).</summary>
+    public static CommitWork Of(
+        ReadOnlySpan<CommitStep> steps, ReadOnlySpan<ReadOnlyMemory<byte>> memory, PmemCopyFlags stores, bool finalDrain,
+        List<CommitEvent>? events = null, bool forward = true)
+    {
+        var work = new CommitWork();
+        foreach (ReadOnlyMemory<byte> bytes in memory)
+        {
+            work.AddMemory(bytes);
+        }
 
-    public ReadOnlySpan<CommitStep> Steps { get; } = Steps;
+        foreach (ref readonly CommitStep step in steps)
+        {
+            work.Append(step.Kind, step.Offset, step.Length, step.Value, step.InRange);
+        }
 
-    public ReadOnlySpan<ReadOnlyMemory<byte>> Memory { get; } = Memory;
+        work.SetOptions(stores, finalDrain, events, forward);
+        return work;
+    }
 
-    public PmemCopyFlags Stores { get; } = Stores;
+    /// <summary>The steps in program order; once a commit applies them, every range lies inside the target and none is empty.</summary>
+    public ReadOnlySpan<CommitStep> Steps => new(_steps, 0, _count);
 
-    public bool FinalDrain { get; } = FinalDrain;
+    /// <summary>The number of steps.</summary>
+    public int Count => _count;
 
-    public TouchedRuns Runs { get; } = Runs;
+    /// <summary>The memory Write steps store (<see cref="CommitStep.Value"/> indexes it).</summary>
+    public ReadOnlySpan<ReadOnlyMemory<byte>> Memory => new(_memory, 0, _memoryCount);
+
+    /// <summary><see cref="PmemCopyFlags.None"/> (the threshold decides), <see cref="PmemCopyFlags.NonTemporal"/> or <see cref="PmemCopyFlags.Temporal"/>.</summary>
+    public PmemCopyFlags Stores => _stores;
+
+    /// <summary>Whether the last group ends with a drain.</summary>
+    public bool FinalDrain => _finalDrain;
+
+    /// <summary>Scratch for the touched lines or pages (reused: no allocation once warm).</summary>
+    public TouchedRuns Runs { get; } = new();
+
+    /// <summary>null, or where every call the commit makes on the stores is recorded (instrumentation, dry runs).</summary>
+    public List<CommitEvent>? Events => _events;
+
+    /// <summary>With <see cref="Events"/>: whether the calls also reach the stores (false: a dry run that stores nothing).</summary>
+    public bool Forward => _forward;
+
+    /// <summary>The i-th step, in program order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly CommitStep Step(int i)
+    {
+        Debug.Assert(i >= 0 && i < _count, "step index in range");
+        return ref _steps[i];
+    }
+
+    /// <summary>The memory at <paramref name="index"/> (a Write step's <see cref="CommitStep.Value"/>).</summary>
+    public ReadOnlyMemory<byte> MemoryAt(int index) => _memory[index];
+
+    /// <summary>Sets the options of the next apply (each field stored only when it changes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetOptions(PmemCopyFlags stores, bool finalDrain, List<CommitEvent>? events, bool forward)
+    {
+        if (_stores != stores)
+        {
+            _stores = stores;
+        }
+
+        if (_finalDrain != finalDrain)
+        {
+            _finalDrain = finalDrain;
+        }
+
+        if (!ReferenceEquals(_events, events))
+        {
+            _events = events;
+        }
+
+        if (_forward != forward)
+        {
+            _forward = forward;
+        }
+    }
+
+    /// <summary>Appends a step built in place from its operands (never passed as a struct: see the remarks of DurableCommit.commitOn).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Append(CommitStepKind kind, long offset, long length, long value, bool inRange)
+    {
+        int count = _count;
+        CommitStep[] steps = _steps;
+        if ((uint)count >= (uint)steps.Length)
+        {
+            steps = Grow();
+        }
+
+        steps[count] = new CommitStep(kind, offset, length, value, inRange);
+        _count = count + 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CommitStep[] Grow()
+    {
+        Array.Resize(ref _steps, _steps.Length * 2);
+        return _steps;
+    }
+
+    /// <summary>Keeps <paramref name="bytes"/> for a Write step; returns its index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int AddMemory(ReadOnlyMemory<byte> bytes)
+    {
+        int index = _memoryCount;
+        if (index == _memory.Length)
+        {
+            Array.Resize(ref _memory, index * 2);
+        }
+
+        _memory[index] = bytes;
+        _memoryCount = index + 1;
+        return index;
+    }
+
+    /// <summary>Forgets the memory added last (a write that was not recorded), dropping the reference.</summary>
+    public void DropLastMemory()
+    {
+        Debug.Assert(_memoryCount > 0, "memory was added");
+        _memoryCount--;
+        _memory[_memoryCount] = default;
+    }
+
+    /// <summary>Forgets the steps and drops every reference to memory they held; the options stay.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Clear()
+    {
+        int memoryCount = _memoryCount;
+        if (memoryCount != 0)
+        {
+            if (memoryCount == 1)
+            {
+                _memory[0] = default;
+            }
+            else
+            {
+                Array.Clear(_memory, 0, memoryCount);
+            }
+
+            _memoryCount = 0;
+        }
+
+        _count = 0;
+    }
 }

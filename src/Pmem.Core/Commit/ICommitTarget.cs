@@ -55,5 +55,5 @@ internal interface ICommitTarget
 
     /// <summary>Phase 2: stores the steps and makes them durable (see <see cref="CommitApply.Apply"/>).</summary>
     /// <param name="work">The steps, their memory and the options.</param>
-    void Apply(in CommitWork work);
+    void Apply(CommitWork work);
 }

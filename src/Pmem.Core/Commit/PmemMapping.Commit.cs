@@ -21,27 +21,27 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 
     IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);
 
-    void ICommitTarget.Apply(in CommitWork work)
+    void ICommitTarget.Apply(CommitWork work)
     {
         if (_shape.Protection != PmemProtection.ReadWrite)
         {
-            RefuseReadOnlyCommit(in work);
+            RefuseReadOnlyCommit(work);
         }
 
         if (_reservation is not null)
         {
-            ReserveCommit(in work);
+            ReserveCommit(work);
         }
 
         var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-        if (!CommitApply.TryApplyOneScalar(ref stores, IsPmem, in work))
+        if (!CommitApply.TryApplyOne(ref stores, IsPmem, work))
         {
-            CommitApply.Run(ref stores, IsPmem, in work);
+            CommitApply.Run(ref stores, IsPmem, work);
         }
     }
 
     /// <summary>A read-only mapping: a commit that stores anything is refused before its first store (reads-only plans run).</summary>
-    private void RefuseReadOnlyCommit(in CommitWork work)
+    private void RefuseReadOnlyCommit(CommitWork work)
     {
         foreach (ref readonly CommitStep step in work.Steps)
         {
@@ -53,7 +53,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
     }
 
     /// <summary>A sparse file: every page the commit stores into gets storage before the first store (ENOSPC: nothing stored).</summary>
-    private void ReserveCommit(in CommitWork work)
+    private void ReserveCommit(CommitWork work)
     {
         foreach (ref readonly CommitStep step in work.Steps)
         {
@@ -139,6 +139,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             return address + offset;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(long offset, ReadOnlySpan<byte> source, bool nonTemporal)
         {
             byte* p = At(offset);

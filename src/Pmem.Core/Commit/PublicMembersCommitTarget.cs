@@ -28,10 +28,10 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public void Read(long offset, Span<byte> destination) => target.Read(offset, destination);
 
-    public void Apply(in CommitWork work)
+    public void Apply(CommitWork work)
     {
         var stores = new Stores(target);
-        CommitApply.Run(ref stores, target.IsPmem, in work);
+        CommitApply.Run(ref stores, target.IsPmem, work);
     }
 
     private readonly struct Stores(IPmemTarget target) : ICommitStores

@@ -24,10 +24,10 @@ public sealed partial class PmemSimulator : ICommitTarget
     {
     }
 
-    void ICommitTarget.Apply(in CommitWork work)
+    void ICommitTarget.Apply(CommitWork work)
     {
         var stores = new Stores(this);
-        CommitApply.Run(ref stores, IsPmem, in work);
+        CommitApply.Run(ref stores, IsPmem, work);
     }
 
     private readonly struct Stores(PmemSimulator device) : ICommitStores

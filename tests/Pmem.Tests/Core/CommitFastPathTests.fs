@@ -1,5 +1,5 @@
-/// CommitApply.TryApplyOneScalar: the one-scalar commit's short path issues exactly the calls the group loop issues,
-/// and declines (issuing nothing) every other work.
+/// CommitApply.TryApplyOne: the short path of a one-store commit (a scalar, a write, a fill) issues exactly the calls
+/// the group loop issues, and declines (issuing nothing) every other work.
 module Pmem.Tests.CommitFastPathTests
 
 open System
@@ -11,19 +11,21 @@ open Pmem.Tests.TestDsl
 let private length = 8192L
 
 /// The calls the short path made for steps (None when it declined), and the calls the group loop made.
-let private both (steps: CommitStep array) (pmem: bool) (finalDrain: bool) (events: List<CommitEvent> | null) =
+let private bothWith (hint: PmemCopyFlags) (steps: CommitStep array) (pmem: bool) (finalDrain: bool) (events: List<CommitEvent> | null) =
     let shortCalls = List<CommitEvent>()
     let loopCalls = List<CommitEvent>()
-    let memory: ReadOnlyMemory<byte> array = [| ReadOnlyMemory(Array.zeroCreate 64) |]
+    let memory: ReadOnlyMemory<byte> array = [| ReadOnlyMemory(Array.init 4096 byte) |]
 
     let work =
-        CommitWork(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, finalDrain, TouchedRuns(), events, true)
+        CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, hint, finalDrain, events, true)
 
     let mutable shortStores = RecordingStores<NoStores>(NoStores length, shortCalls, false)
-    let took = CommitApply.TryApplyOneScalar(&shortStores, pmem, &work)
+    let took = CommitApply.TryApplyOne(&shortStores, pmem, work)
     let mutable loopStores = RecordingStores<NoStores>(NoStores length, loopCalls, false)
-    CommitApply.Apply(&loopStores, pmem, &work) |> ignore
+    CommitApply.Apply(&loopStores, pmem, work) |> ignore
     (if took then Some(List.ofSeq shortCalls) else (shortCalls.Count =! 0; None)), List.ofSeq loopCalls
+
+let private both = bothWith PmemCopyFlags.None
 
 let tests =
     testList
@@ -37,6 +39,28 @@ let tests =
                           let short, loop = both [| step |] true finalDrain null
                           short =! Some loop
 
+          testCase "one write or fill on pmem, temporal or streamed: the same calls as the group loop"
+          <| fun () ->
+              let lengths = [ 1L; 7L; 63L; 64L; 65L; 127L; 128L; 200L; 255L; 256L; 257L; 1000L; 4095L; 4096L ]
+              let mutable streamed = 0
+
+              for hint in [ PmemCopyFlags.None; PmemCopyFlags.NonTemporal; PmemCopyFlags.Temporal ] do
+                  for stepLength in lengths do
+                      for offset in [ 0L; 1L; 8L; 63L; 64L; 100L; 128L; length - stepLength ] do
+                          for finalDrain in [ true; false ] do
+                              let write = CommitStep(CommitStepKind.Write, offset, stepLength, 0L)
+                              let fill = CommitStep(CommitStepKind.Fill, offset, stepLength, 0xA5L)
+
+                              for step in [ write; fill ] do
+                                  let short, loop = bothWith hint [| step |] true finalDrain null
+                                  short =! Some loop
+
+                                  if loop |> List.exists (fun e -> e.NonTemporal) then
+                                      streamed <- streamed + 1
+
+              // The hint NonTemporal streams the whole lines of every write that has one: that branch was compared too.
+              Expect.isGreaterThan streamed 0 "some writes were streamed"
+
           testCase "anything else is declined with nothing issued"
           <| fun () ->
               let scalar = CommitStep.Scalar(8L, 8, 1L)
@@ -44,7 +68,11 @@ let tests =
               let barrier = CommitStep(CommitStepKind.Barrier, 0L, 0L, 0L)
               fst (both [| scalar; scalar |] true true null) =! None
               fst (both [| scalar; barrier |] true true null) =! None
-              fst (both [| write |] true true null) =! None
+              let read = CommitStep(CommitStepKind.Read, 0L, 8L, 0L)
+              fst (both [| write; scalar |] true true null) =! None
+              fst (both [| read |] true true null) =! None
+              fst (both [| barrier |] true true null) =! None
+              fst (both [| write |] false true null) =! None
               fst (both [||] true true null) =! None
               fst (both [| scalar |] false true null) =! None
               fst (both [| scalar |] true true (List<CommitEvent>())) =! None ]

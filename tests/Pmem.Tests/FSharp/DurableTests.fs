@@ -204,6 +204,30 @@ let private pmemTests =
                   flushesAndDrains events =! [ FlushedLines(1L, 1L); Drained; FlushedLines(0L, 1L) ]
                   Mapping.drain mapping)
 
+          testCase "a commit's options and recording do not carry over to the next commit on the thread"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let plan = durable { do! Durable.writeInt64 0L 1L }
+                  let _, undrained = Durable.commitRecorded { CommitOptions.defaults with FinalDrain = false } mapping plan
+                  flushesAndDrains undrained =! [ FlushedLines(0L, 1L) ]
+                  let _, drained = Durable.commitRecorded CommitOptions.defaults mapping plan
+                  flushesAndDrains drained =! [ FlushedLines(0L, 1L); Drained ]
+                  let recording = System.Collections.Generic.List<CommitEvent>()
+                  DurableCommit.commitOn (mapping :> IPmemTarget).CommitTarget CommitOptions.defaults recording &plan =! Ok()
+                  let recorded = recording.Count
+                  // A plain commit after a recorded one records nowhere (the recording's list is not kept).
+                  Durable.commit mapping (durable { do! Durable.writeInt64 8L 2L }) =! Ok()
+                  (recorded, recording.Count) =! (3, 3)
+                  let block = Array.init 4096 byte
+                  let _, streamed = Durable.commitRecorded { CommitOptions.defaults with Stores = StoreHint.NonTemporal } mapping (Durable.write 4096L block)
+                  let _, temporal = Durable.commitRecorded { CommitOptions.defaults with Stores = StoreHint.Temporal } mapping (Durable.write 4096L block)
+                  let streams events = events |> List.exists (function Stored(_, _, true) -> true | _ -> false)
+                  (streams streamed, streams temporal) =! (true, false)
+                  Mapping.read 4096L 4096L mapping =! block)
+
           testCase "empty writes touch nothing; a zero-length write at the end is in range"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
