@@ -15,11 +15,11 @@ type DurableBuilder() =
 
     member inline _.Bind(plan: Durable<'T>, [<InlineIfLambda>] binder: 'T -> Durable<'U>) : Durable<'U> =
         let journal = PlanCalls.Current()
-        binder (PlanCalls.RunNow(journal, &plan))
+        binder (PlanCalls.RunPlan(journal, plan))
 
     member inline _.BindReturn(plan: Durable<'T>, [<InlineIfLambda>] mapping: 'T -> 'U) : Durable<'U> =
         let journal = PlanCalls.Current()
-        PlanCalls.Result(mapping (PlanCalls.RunNow(journal, &plan)))
+        PlanCalls.Result(mapping (PlanCalls.RunPlan(journal, plan)))
 
     member inline _.Zero() =
         let mutable site = 0
@@ -27,7 +27,7 @@ type DurableBuilder() =
 
     member inline _.Combine(first: Durable<unit>, [<InlineIfLambda>] second: unit -> Durable<'T>) : Durable<'T> =
         let journal = PlanCalls.Current()
-        PlanCalls.RunNow(journal, &first)
+        PlanCalls.RunPlan(journal, first)
         second ()
 
     member inline _.Delay([<InlineIfLambda>] generator: unit -> Durable<'T>) = generator
@@ -42,8 +42,7 @@ type DurableBuilder() =
         let journal = PlanCalls.Current()
 
         for item in items do
-            let mutable plan = body item
-            PlanCalls.RunNow(journal, &plan)
+            PlanCalls.RunPlan(journal, body item)
 
         let mutable site = 0
         PlanNothing<unit>.Plan(&site)
@@ -52,8 +51,7 @@ type DurableBuilder() =
         let journal = PlanCalls.Current()
 
         while guard () do
-            let mutable plan = body ()
-            PlanCalls.RunNow(journal, &plan)
+            PlanCalls.RunPlan(journal, body ())
 
         let mutable site = 0
         PlanNothing<unit>.Plan(&site)
@@ -63,8 +61,7 @@ type DurableBuilder() =
 
         let value =
             try
-                let mutable plan = body ()
-                PlanCalls.RunNow(journal, &plan)
+                PlanCalls.RunPlan(journal, body ())
             finally
                 compensation ()
 
@@ -75,8 +72,7 @@ type DurableBuilder() =
 
         let value =
             try
-                let mutable plan = binder resource
-                PlanCalls.RunNow(journal, &plan)
+                PlanCalls.RunPlan(journal, binder resource)
             finally
                 match box resource with
                 | null -> ()

@@ -103,7 +103,12 @@ module internal DurableCommit =
     /// queues behind that drain; past the store queue's depth the commit waits for the drain instead of overlapping
     /// it, which hand-written C# (a store, a flush, a fence) never does.
     /// </remarks>
-    let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
+    let inline private commitBody
+        (target: ICommitTarget)
+        (options: CommitOptions)
+        (events: List<CommitEvent> | null)
+        (plan: inref<Durable<'T>>)
+        : Result<'T, PmemError> =
         if not (target.TryBegin()) then
             Error PmemError.Disposed
         else
@@ -121,6 +126,16 @@ module internal DurableCommit =
                     thread.Journal.Clear()
                     thread.InUse <- false
                     target.End()
+
+    /// commitBody for any plan (shared code for every reference type 'T).
+    let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
+        commitBody target options events &plan
+
+    /// commitBody for a Durable&lt;unit&gt;, the commonest plan, as code of its own: a generic function over a reference
+    /// type is compiled once for all of them and looks its types up at run time (its generic context kept in memory,
+    /// a store that queues behind the previous commit's drain, like every other), where this one knows them.
+    let commitUnit (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<unit>>) =
+        commitBody target options events &plan
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
         commitOn target.CommitTarget options null &plan

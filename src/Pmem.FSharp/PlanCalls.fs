@@ -59,29 +59,33 @@ type PlanCalls =
         | journal -> journal
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    static member RunNow(journal: obj, plan: inref<Durable<'T>>) : 'T =
+    static member RunNow(journal: obj, plan: inref<Durable<'T>>) : 'T = PlanCalls.RunPlan(journal, plan)
+
+    /// Runs <paramref name="plan"/> into the journal of the running plan (what the builder's inline members call).
+    /// By value: inlined, the plan stays in registers (a plan passed by address is kept in memory, four stores).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member RunPlan(journal: obj, plan: Durable<'T>) : 'T =
         // The commonest plans inside a block, without the loop: a scalar or an array's bytes held as data, and a
         // finished step.
+        let journal = Unchecked.nonNull (Unsafe.As<Journal> journal)
+
         if isNull plan.Then then
             match plan.Run with
             | null -> Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Scalar ->
                 // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a generator): Current
                 // returned a Journal.
-                (Unchecked.nonNull (Unsafe.As<Journal> journal)).WriteScalar(plan.A, code.Operand, plan.B)
+                journal.WriteScalar(plan.A, code.Operand, plan.B)
                 Unchecked.defaultof<'T>
             | :? (byte array) as bytes ->
-                // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runInRef's
+                // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runParts's
                 // frame.
                 let b = plan.B
-
-                (Unchecked.nonNull (Unsafe.As<Journal> journal))
-                    .Write(plan.A, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
-
+                journal.Write(plan.A, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
                 Unchecked.defaultof<'T>
-            | _ -> PlanRun.runInRef (Unchecked.nonNull (Unsafe.As<Journal> journal)) &plan
+            | run -> PlanRun.runParts journal run null plan.A plan.B
         else
-            PlanRun.runInRef (Unchecked.nonNull (Unsafe.As<Journal> journal)) &plan
+            PlanRun.runParts journal plan.Run plan.Then plan.A plan.B
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Value(value: 'T) : Durable<'T> =
@@ -112,5 +116,11 @@ type PlanCalls =
     static member DelayedAt(generator: unit -> Durable<'T>, _site: byref<int>) : Durable<'T> = PlanRun.delayed generator
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) =
-        DurableCommit.commitOn target.CommitTarget options null &plan
+    static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) : Result<'T, PmemError> =
+        // A unit plan goes to code of its own (DurableCommit.commitUnit: why); the test is folded where 'T is known.
+        if Type.op_Equality (typeof<'T>, typeof<unit>) then
+            let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
+            let mutable result = DurableCommit.commitUnit target.CommitTarget options null &unitPlan
+            Unsafe.As<Result<unit, PmemError>, Result<'T, PmemError>>(&result)
+        else
+            DurableCommit.commitOn target.CommitTarget options null &plan

@@ -47,6 +47,9 @@ type PlanCalls =
     /// Runs <paramref name="plan"/> into <paramref name="journal"/> (from Current) now and returns its value.
     static member RunNow: journal: obj * plan: inref<Durable<'T>> -> 'T
 
+    /// Runs the plan into the journal of the running plan now (the plan passed by value: see PlanCalls.fs).
+    static member RunPlan: journal: obj * plan: Durable<'T> -> 'T
+
     /// A plan that records nothing and returns <paramref name="value"/> (no allocation when 'T is unit).
     static member Value: value: 'T -> Durable<'T>
 

@@ -93,18 +93,18 @@ module internal PlanRun =
             true
         | _ -> false
 
-    /// <summary>Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
+    /// <summary>Runs the plan whose fields are given into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
     /// <remarks>
     /// The plan is held as its four fields, never as a struct local: a plan is usually built just before it runs
     /// (the commit's argument, a generator's result), and copying a struct written field by field takes wide loads
     /// that store-to-load forwarding cannot serve (behind the previous commit's drain, such a load waits for the
     /// drain); a zeroed struct local is copied the same way.
     /// </remarks>
-    let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
-        let mutable run = plan.Run
-        let mutable andThen = plan.Then
-        let mutable a = plan.A
-        let mutable b = plan.B
+    let runParts (journal: Journal) (first: obj | null) (following: obj | null) (firstA: int64) (firstB: int64) : 'T =
+        let mutable run = first
+        let mutable andThen = following
+        let mutable a = firstA
+        let mutable b = firstB
         let mutable value = Unchecked.defaultof<'T>
         let mutable running = true
 
@@ -134,6 +134,11 @@ module internal PlanRun =
                     running <- false
 
         value
+
+    /// runParts on a plan held elsewhere, read field by field.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
+        runParts journal plan.Run plan.Then plan.A plan.B
 
     /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
     let runIn (journal: Journal) (plan: Durable<'T>) : 'T = runInRef journal &plan
