@@ -61,6 +61,7 @@ let allTests =
           MapOptionsSourceTests.tests
           ErrorKindTests.tests
           CommitFastPathTests.tests
+          CommitFlushOrderTests.tests
           ArchitectureTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.

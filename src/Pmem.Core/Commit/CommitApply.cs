@@ -126,6 +126,94 @@ internal static class CommitApply
         return true;
     }
 
+    /// <summary>
+    /// A commit of scalars (and barriers) on pmem whose groups move forward (<see cref="GroupRuns.MovesForward"/>),
+    /// the shape of scattered updates: exactly the calls <see cref="Apply"/> issues for it, in the same order, from a
+    /// loop that keeps its run of lines in registers. False, having issued nothing, for any other work.
+    /// </summary>
+    /// <remarks>
+    /// Why: the group loop's state (its runs, the kind dispatch) lives in memory around each flush call, a dozen
+    /// stores per write; before the drain every memory write queues behind the previous commit's drain (see
+    /// DurableCommit.commitOn).
+    /// </remarks>
+    public static bool TryApplyScalars<TStores>(ref TStores stores, bool pmem, CommitWork work)
+        where TStores : ICommitStores
+    {
+        ReadOnlySpan<CommitStep> steps = work.Steps;
+        if (!pmem || work.Events is not null || !ScalarsMovingForward(steps))
+        {
+            return false;
+        }
+
+        long first = 0;
+        long stop = 0;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            ref readonly CommitStep step = ref steps[i];
+            if (step.Kind == CommitStepKind.Barrier)
+            {
+                if (stop > first)
+                {
+                    stores.FlushLines(first, stop - first);
+                    stores.Drain();
+                    first = stop = 0;
+                }
+
+                continue;
+            }
+
+            stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
+            long lineFirst = step.Offset >> LineShift;
+            long lineStop = ((step.Offset + step.Length - 1) >> LineShift) + 1;
+            if (stop == first)
+            {
+                first = lineFirst;
+                stop = lineStop;
+            }
+            else if (lineFirst <= stop)
+            {
+                // Forward: lineFirst is at or after the run's first line.
+                stop = Math.Max(stop, lineStop);
+            }
+            else
+            {
+                stores.FlushLines(first, stop - first);
+                first = lineFirst;
+                stop = lineStop;
+            }
+        }
+
+        if (stop > first)
+        {
+            stores.FlushLines(first, stop - first);
+            if (work.FinalDrain)
+            {
+                stores.Drain();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="steps"/> holds only scalars and barriers, at least one scalar, each group moving forward.</summary>
+    private static bool ScalarsMovingForward(ReadOnlySpan<CommitStep> steps)
+    {
+        bool any = false;
+        foreach (ref readonly CommitStep step in steps)
+        {
+            if (step.Kind == CommitStepKind.Scalar)
+            {
+                any = true;
+            }
+            else if (step.Kind != CommitStepKind.Barrier)
+            {
+                return false;
+            }
+        }
+
+        return any && GroupRuns.MovesForward(steps);
+    }
+
     /// <summary>One flush of the lines of <c>[offset, finish)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FlushLinesOf<TStores>(ref TStores stores, long offset, long finish)
@@ -152,8 +240,8 @@ internal static class CommitApply
     {
         ResolvedConfig config = ResolvedConfig.Current;
         long pageSize = (long)PageFlush.PageSize;
-        var runs = new GroupRuns(work.Runs, pmem, pageSize);
         ReadOnlySpan<CommitStep> steps = work.Steps;
+        var runs = new GroupRuns(work.Runs, pmem, pageSize, pmem && GroupRuns.MovesForward(steps));
         bool groupStored = false;
 
         for (int i = 0; i < steps.Length; i++)
@@ -164,7 +252,7 @@ internal static class CommitApply
                 case CommitStepKind.Scalar:
                     groupStored = true;
                     stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
-                    runs.Touch(step.Offset, step.Length);
+                    runs.Touch(ref stores, step.Offset, step.Length);
                     break;
                 case CommitStepKind.Read:
                     break;
@@ -219,20 +307,20 @@ internal static class CommitApply
             if (bodyStart > offset)
             {
                 StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
-                runs.Touch(offset, bodyStart - offset);
+                runs.Touch(ref stores, offset, bodyStart - offset);
             }
 
             StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
             if (finish > bodyEnd)
             {
                 StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
-                runs.Touch(bodyEnd, finish - bodyEnd);
+                runs.Touch(ref stores, bodyEnd, finish - bodyEnd);
             }
         }
         else
         {
             StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
-            runs.Touch(offset, step.Length);
+            runs.Touch(ref stores, offset, step.Length);
         }
     }
 

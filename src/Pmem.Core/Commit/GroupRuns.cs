@@ -15,15 +15,52 @@ namespace Pmem;
 /// of bookkeeping before the flush, which matters: the bookkeeping of a commit runs while the previous commit's drain
 /// completes, and stores made then queue behind that drain.
 /// </remarks>
-internal ref struct GroupRuns(TouchedRuns runs, bool pmem, long pageSize)
+internal ref struct GroupRuns(TouchedRuns runs, bool pmem, long pageSize, bool forward)
 {
     private long _first;
     private long _stop;
     private bool _spilled;
 
-    /// <summary>Remembers that ordinary stores touched <c>[offset, offset + length)</c> (length &gt; 0).</summary>
+    /// <summary>
+    /// Whether every barrier group of <paramref name="steps"/> touches lines in forward order: each store's first line
+    /// is at or after the last line of the store before it (reads only, no bookkeeping).
+    /// </summary>
+    /// <remarks>
+    /// Then a run of lines is complete, no later store of the group reaching into it, as soon as a store starts past
+    /// it: it can be flushed at once (the same flush calls as sorting and merging at the group's end, in the same
+    /// order, issued earlier, as hand-written code issues them), and a group of scattered writes needs no
+    /// <see cref="TouchedRuns"/>. Whole ranges are compared (a streamed body included), a superset of what is touched.
+    /// </remarks>
+    public static bool MovesForward(ReadOnlySpan<CommitStep> steps)
+    {
+        long lastLine = long.MinValue;
+        foreach (ref readonly CommitStep step in steps)
+        {
+            if (step.Kind == CommitStepKind.Barrier)
+            {
+                lastLine = long.MinValue;
+            }
+            else if (step.Kind != CommitStepKind.Read)
+            {
+                if ((step.Offset >> CommitApply.LineShift) < lastLine)
+                {
+                    return false;
+                }
+
+                lastLine = (step.Offset + step.Length - 1) >> CommitApply.LineShift;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Remembers that ordinary stores touched <c>[offset, offset + length)</c> (length &gt; 0); in a group that moves
+    /// forward (pmem), flushes the run before it when this range starts past it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Touch(long offset, long length)
+    public void Touch<TStores>(ref TStores stores, long offset, long length)
+        where TStores : ICommitStores
     {
         Debug.Assert(length > 0, "a touched range holds a byte");
         long first;
@@ -51,6 +88,12 @@ internal ref struct GroupRuns(TouchedRuns runs, bool pmem, long pageSize)
         else if (first >= _first && first <= _stop)
         {
             _stop = Math.Max(_stop, stop);
+        }
+        else if (forward && pmem && first > _stop)
+        {
+            IssueRun(ref stores, _first, _stop);
+            _first = first;
+            _stop = stop;
         }
         else
         {
