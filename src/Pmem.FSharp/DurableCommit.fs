@@ -3,6 +3,7 @@ namespace Pmem.FSharp
 open System
 open System.Collections.Generic
 open System.Runtime.CompilerServices
+open System.Runtime.ExceptionServices
 open Pmem
 
 /// <summary>
@@ -30,40 +31,56 @@ module internal DurableCommit =
 
     /// Phase 1 (the plan into the journal, nothing stored) and phase 2 (the journal's work to the claimed target):
     /// the value, why the plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only
-    /// mapping) as an error. Inlined into both commit paths.
+    /// mapping) as an error. Anything else thrown (by the plan's own code, say) is caught into
+    /// <paramref name="fault"/>, for the caller to rethrow once it has released the journal and the claim: no finally,
+    /// whose handler would keep the values it uses in memory, written at each change. Inlined into both commit paths.
     let inline private runAndApply
         (target: ICommitTarget)
         (options: CommitOptions)
         (events: List<CommitEvent> | null)
         (journal: Journal)
         (plan: inref<Durable<'T>>)
-        =
+        (fault: byref<exn | null>)
+        : Result<'T, PmemError> =
         journal.Reset(target, target.Length, false)
+        // Before the plan runs, so that the options are not kept while it runs.
+        journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
         let mutable value = Unchecked.defaultof<'T>
 
         let stopped: PmemError | null =
             try
                 value <- PlanRun.runInRef journal &plan
                 null
-            with :? PlanAbortedException as e ->
-                e.Error
+            with
+            | :? PlanAbortedException as e -> e.Error
+            | e ->
+                fault <- e
+                PmemError.Disposed
 
         match stopped with
         | null ->
-            let work = journal.Work
-            work.SetOptions(storesOf options, options.FinalDrain, events, true)
-
-            let failed: PmemError | null =
+            let failed: exn | null =
                 try
-                    target.Apply work
+                    target.Apply journal.Work
                     null
-                with :? PmemException as e ->
-                    PmemError.ofException e
+                with e ->
+                    e
 
             match failed with
             | null -> Ok value
-            | failed -> Error failed
+            | :? PmemException as e -> Error(PmemError.ofException e)
+            | e ->
+                fault <- e
+                Error PmemError.Disposed
         | e -> Error e
+
+    /// Rethrows <paramref name="fault"/> when set (with its original stack), else returns <paramref name="result"/>.
+    let inline private rethrowOr (fault: exn | null) (result: Result<'T, PmemError>) =
+        match fault with
+        | null -> result
+        | fault ->
+            ExceptionDispatchInfo.Throw fault
+            result
 
     /// A commit on a thread whose own buffers are rented (a plan whose code commits) or whose active journal is
     /// another's (a commit inside a render or an atomic commit's plan): fresh buffers, or the own ones with the other
@@ -81,15 +98,14 @@ module internal DurableCommit =
         scratch.InUse <- true
         let journal = scratch.Journal
         let outer = thread.Other
-
-        try
-            thread.Other <- if own then null else journal
-            runAndApply target options events journal &plan
-        finally
-            thread.Other <- outer
-            journal.Clear()
-            scratch.InUse <- false
-            target.End()
+        thread.Other <- if own then null else journal
+        let mutable fault = null
+        let result = runAndApply target options events journal &plan &fault
+        thread.Other <- outer
+        journal.Clear()
+        scratch.InUse <- false
+        target.End()
+        rethrowOr fault result
 
     /// <summary>
     /// Claims the target, runs the plan into the thread's scratch journal (phase 1, nothing stored), hands the steps to
@@ -98,10 +114,10 @@ module internal DurableCommit =
     /// </summary>
     /// <remarks>
     /// One frame for all of it in the common case (the thread's own buffers, nothing nested), holding as few values as
-    /// it can (the thread's buffers are re-read, not kept). Why so flat: this code runs while the previous commit's
-    /// drain completes, and every memory write it makes (a call's saved registers, a value spilled to the stack)
-    /// queues behind that drain; past the store queue's depth the commit waits for the drain instead of overlapping
-    /// it, which hand-written C# (a store, a flush, a fence) never does.
+    /// it can (the thread's buffers are re-read, not kept; no finally). Why so flat: this code runs while the previous
+    /// commit's drain completes, and every memory write it makes (a call's saved registers, a value spilled to the
+    /// stack) queues behind that drain; past the store queue's depth the commit waits for the drain instead of
+    /// overlapping it, which hand-written C# (a store, a flush, a fence) never does.
     /// </remarks>
     let inline private commitBody
         (target: ICommitTarget)
@@ -119,13 +135,12 @@ module internal DurableCommit =
             else
                 // The own buffers: their journal is the active one while InUse (and Other is null).
                 thread.InUse <- true
-
-                try
-                    runAndApply target options events thread.Journal &plan
-                finally
-                    thread.Journal.Clear()
-                    thread.InUse <- false
-                    target.End()
+                let mutable fault = null
+                let result = runAndApply target options events thread.Journal &plan &fault
+                thread.Journal.Clear()
+                thread.InUse <- false
+                target.End()
+                rethrowOr fault result
 
     /// commitBody for any plan (shared code for every reference type 'T).
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
