@@ -4,12 +4,12 @@ module Pmem.Bench.Plans
 open System
 open Pmem.FSharp
 
-/// N 8-byte writes of value at baseOffset + offsets[k], made durable by one commit (each touched line flushed
+/// 8-byte writes of value at baseOffset + each of offsets, made durable by one commit (each touched line flushed
 /// once, one drain).
-let scatter (baseOffset: int64) (offsets: int64[]) (count: int) (value: int64) =
+let scatter (baseOffset: int64) (offsets: int64[]) (value: int64) =
     durable {
-        for k in 0 .. count - 1 do
-            do! Durable.writeInt64 (baseOffset + offsets[k]) value
+        for offset in offsets do
+            do! Durable.writeInt64 (baseOffset + offset) value
     }
 
 /// One write of source at offset, made durable by one commit.
@@ -40,8 +40,8 @@ let commitAppend (mapping: Pmem.PmemMapping) (recordOffset: int64) (record: Read
     Durable.commit mapping (append recordOffset record tailOffset tail)
 
 /// Commits `scatter`.
-let commitScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: int64[]) (count: int) (value: int64) =
-    Durable.commit mapping (scatter baseOffset offsets count value)
+let commitScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: int64[]) (value: int64) =
+    Durable.commit mapping (scatter baseOffset offsets value)
 
 /// Commits `fill`.
 let commitFill (mapping: Pmem.PmemMapping) (offset: int64) (length: int64) (value: byte) = Durable.commit mapping (fill offset length value)

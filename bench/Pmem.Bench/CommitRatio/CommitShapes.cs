@@ -90,7 +90,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
         }
 
         public override void FSharp(PmemMapping mapping, long slot, long i) =>
-            Check(Plans.commitScatter(mapping, slot, _offsets, _offsets.Length, i));
+            Check(Plans.commitScatter(mapping, slot, _offsets, i));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {

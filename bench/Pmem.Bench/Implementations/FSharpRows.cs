@@ -30,7 +30,7 @@ internal static unsafe class FSharpRows
     private struct Scattered : IOperation
     {
         public static void Run(Cell c, nuint o, byte* d, byte* v, byte* s, nuint n, long i) =>
-            Check(Plans.commitScatter(c.Mapping, (long)o, c.ScatterOffsetArray!, c.ScatterCount, i));
+            Check(Plans.commitScatter(c.Mapping, (long)o, c.ScatterOffsetArray!, i));
     }
 
     private struct Copy : IOperation

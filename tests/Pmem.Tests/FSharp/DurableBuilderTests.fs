@@ -122,6 +122,21 @@ let tests =
                   Durable.commit mapping plan =! Ok()
                   [ for i in 0..9 -> BitConverter.ToInt32(Mapping.read (int64 i * 4L) 4L mapping, 0) ] =! [ for i in 0..9 -> i * i ])
 
+          testCase "For over an array (indexed, no enumerator): the same writes as over any sequence, read when the plan runs"
+          <| fun () ->
+              withMapping (fun mapping ->
+                  let values = [| 5; 6; 7; 8 |]
+                  let overArray = durable { for v in values do do! Durable.writeInt32 (int64 v * 4L) v }
+                  let overSeq = durable { for v in Seq.ofArray values do do! Durable.writeInt32 (int64 v * 4L) v }
+                  let overNothing = durable { for v in Array.empty<int> do do! Durable.writeInt32 0L v }
+                  Durable.render overArray =! Durable.render overSeq
+                  // The plan reads the array when it runs (like any sequence), not when it is built.
+                  values[0] <- 9
+                  Durable.commit mapping overArray =! Ok()
+                  Durable.commit mapping overNothing =! Ok()
+                  [ for v in [ 9; 6; 7; 8 ] -> BitConverter.ToInt32(Mapping.read (int64 v * 4L) 4L mapping, 0) ] =! [ 9; 6; 7; 8 ]
+                  BitConverter.ToInt32(Mapping.read 20L 4L mapping, 0) =! 0)
+
           testCase "While: loops until the guard fails, the guard seeing values read in the loop"
           <| fun () ->
               withMapping (fun mapping ->
