@@ -33,15 +33,8 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             ReserveCommit(work);
         }
 
-        // Two locals: the one the inlined short path uses is never passed to a call, so it stays in registers.
-        var one = new MappingStores(_address, Length, ResolvedConfig.Current);
-        if (CommitApply.TryApplyOne(ref one, IsPmem, work))
-        {
-            return;
-        }
-
         var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-        if (!CommitApply.TryApplyScalars(ref stores, IsPmem, work))
+        if (!CommitApply.TryApplyOne(ref stores, IsPmem, work) && !CommitApply.TryApplyScalars(ref stores, IsPmem, work))
         {
             CommitApply.Run(ref stores, IsPmem, work);
         }
@@ -188,18 +181,12 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             }
         }
 
-        // Inlined, handing on its fields by value: a call that took this struct by reference would keep it in memory
-        // (three stores per commit) wherever a commit's short path uses it.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Fill(long offset, long count, byte value, bool nonTemporal) =>
-            FillAt(config, At(offset), count, value, nonTemporal);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void FillAt(ResolvedConfig config, byte* p, long count, byte value, bool nonTemporal)
+        public void Fill(long offset, long count, byte value, bool nonTemporal)
         {
+            byte* p = At(offset);
             if (nonTemporal)
             {
-                Debug.Assert((nint)p % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
+                Debug.Assert(offset % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
                 CopyEngine.Memset(config, p, value, (nuint)count, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
             }
             else
@@ -212,7 +199,6 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         public void FlushLines(long firstLine, long lineCount) =>
             FlushEngine.Flush(config, At(firstLine << CommitApply.LineShift), (nuint)(lineCount << CommitApply.LineShift));
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Drain() => FlushEngine.Drain(config);
 
         public void Msync(long offset, long count) => PageFlush.Sync(At(offset), (nuint)count);
