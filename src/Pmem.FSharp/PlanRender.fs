@@ -99,7 +99,7 @@ module internal PlanRender =
         | Some events ->
             let how =
                 if pmem then
-                    "stores, then each touched line flushed once per group, one drain per group"
+                    "each touched line flushed once per group after its last store, one drain per group"
                 else
                     "stores, then one msync per run of touched pages per group"
 

@@ -13,9 +13,11 @@ namespace Pmem;
 /// write, when <see cref="CopyDecision"/> would copy it non-temporally (the threshold, the store hint, eADR,
 /// <c>PMEM_NO_MOVNT</c>), its whole 64-byte lines are stored non-temporally and its partial lines with ordinary
 /// stores; otherwise all of it with ordinary stores. The lines (or, off pmem, pages) ordinary stores touched are
-/// collected, and when the group ends each is flushed exactly once (one <see cref="ICommitStores.FlushLines"/> per
-/// merged run), then one drain — or one msync per merged run of pages. Empty groups issue nothing. Nothing here
-/// allocates once the runs are warm.</para>
+/// flushed exactly once per group, after the group's last store into them (one <see cref="ICommitStores.FlushLines"/>
+/// per merged run), then one drain — or one msync per merged run of pages. A group whose stores move forward
+/// (<see cref="GroupRuns.MovesForward"/>) flushes each run as soon as a store starts past it; the others collect their
+/// runs and flush them, sorted and merged, when the group ends. Empty groups issue nothing. Nothing here allocates
+/// once the runs are warm.</para>
 /// <para>Generic over the stores so that a mapping's struct stores are called directly (inlined), not through an
 /// interface: a commit of N scattered writes makes about 2N such calls.</para>
 /// </remarks>
