@@ -103,6 +103,14 @@ let private checkGroups (events: CommitEvent list) =
     touched =! Set.empty
     groups
 
+/// The calls CommitApply.Apply made for steps on pmem (a final drain), recorded.
+let private applied (steps: CommitStep array) =
+    let events = List<CommitEvent>()
+    let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, true, events, false)
+    let mutable stores = RecordingStores<NoStores>(NoStores length, events, false)
+    CommitApply.Apply(&stores, true, work)
+    List.ofSeq events
+
 /// The calls TryApplyScalars made (None when it declined; then it issued nothing) and the calls Apply made.
 let private scalarsAndLoop (steps: CommitStep array) (finalDrain: bool) =
     let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, finalDrain)
@@ -151,11 +159,7 @@ let tests =
           testPropertyN "each touched line flushed once per group, after its last store, by merged runs" 300
           <| property {
               let! steps = genSteps
-              let events = List<CommitEvent>()
-              let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, true, events, false)
-              let mutable stores = RecordingStores<NoStores>(NoStores length, events, false)
-              CommitApply.Apply(&stores, true, work)
-              checkGroups (List.ofSeq events) |> ignore
+              checkGroups (applied steps) |> ignore
           }
 
           testCase "groups that move forward flush each run as soon as a store starts past it"
@@ -166,12 +170,7 @@ let tests =
                      CommitStep.Scalar(4096L, 8, 3L) // past it: [0, 2) is flushed now
                      CommitStep.Scalar(8192L, 8, 4L) |]
 
-              let events = List<CommitEvent>()
-              let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, true, events, false)
-              let mutable stores = RecordingStores<NoStores>(NoStores length, events, false)
-              CommitApply.Apply(&stores, true, work)
-
-              [ for e in events -> e.Kind, e.Offset, e.Length ]
+              applied steps |> List.map (fun e -> e.Kind, e.Offset, e.Length)
               =! [ CommitEventKind.Stored, 0L, 8L
                    CommitEventKind.Stored, 64L, 8L
                    CommitEventKind.Stored, 4096L, 8L
@@ -188,12 +187,7 @@ let tests =
                      CommitStep.Scalar(0L, 8, 2L)
                      CommitStep.Scalar(4104L, 8, 3L) |]
 
-              let events = List<CommitEvent>()
-              let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, true, events, false)
-              let mutable stores = RecordingStores<NoStores>(NoStores length, events, false)
-              CommitApply.Apply(&stores, true, work)
-
-              [ for e in events -> e.Kind, e.Offset, e.Length ]
+              applied steps |> List.map (fun e -> e.Kind, e.Offset, e.Length)
               =! [ CommitEventKind.Stored, 4096L, 8L
                    CommitEventKind.Stored, 0L, 8L
                    CommitEventKind.Stored, 4104L, 8L
