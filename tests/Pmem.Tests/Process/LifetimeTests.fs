@@ -33,14 +33,17 @@ let private finishesWithin (seconds: float) (what: string) (body: unit -> unit) 
 
 /// Two threads meet at the barrier, then each runs its own action; both must end within the time.
 let private race (barrier: Barrier) (first: unit -> unit) (second: unit -> unit) =
+    // What an action throws fails the test (on a thread of its own it would end the test process).
+    let thrown = Collections.Concurrent.ConcurrentQueue<exn>()
     let start (action: unit -> unit) =
-        let t = Thread((fun () -> barrier.SignalAndWait(); action ()), IsBackground = true)
+        let t = Thread((fun () -> barrier.SignalAndWait(); try action () with e -> thrown.Enqueue e), IsBackground = true)
         t.Start()
         t
     let a, b = start first, start second
     barrier.SignalAndWait()
     if not (a.Join(TimeSpan.FromSeconds 30.0) && b.Join(TimeSpan.FromSeconds 30.0)) then
         failtest "a Dispose race did not finish within 30 s (deadlock)"
+    if not thrown.IsEmpty then raise (AggregateException("a racing action threw", thrown))
 
 let private ownership =
     testList
