@@ -29,11 +29,43 @@ module internal DurableCommit =
             finally
                 target.End()
 
-    /// Phase 1 (the plan into the journal, nothing stored) and phase 2 (the journal's work to the claimed target):
-    /// the value, why the plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only
-    /// mapping) as an error. Anything else thrown (by the plan's own code, say) is caught into
-    /// <paramref name="fault"/>, for the caller to rethrow once it has released the journal and the claim: no finally,
-    /// whose handler would keep the values it uses in memory, written at each change. Inlined into both commit paths.
+    /// Phase 1 (the plan into the journal, nothing stored), then phase 2 (the journal's work to the target it was
+    /// reset for): the plan's value. No exception handler here (see runAndApply); Journal.Applying is set when phase
+    /// 2 starts, so that a handler can tell what threw. The journal is the only value kept while the plan runs: the
+    /// fewer, the more of a plan's loop stays in registers.
+    let inline private runThenApply (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
+        let value = PlanRun.runInRef journal &plan
+        journal.Applying <- true
+        (Unchecked.nonNull journal.Target).Apply journal.Work
+        value
+
+    /// runThenApply for a unit plan, as code of its own (commitUnit: why).
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private runThenApplyUnit journal (plan: inref<Durable<unit>>) : unit = runThenApply journal &plan
+
+    /// runThenApply for any plan.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private runThenApplyAny journal (plan: inref<Durable<'T>>) : 'T = runThenApply journal &plan
+
+    /// What a commit answers when its phases threw <paramref name="e"/>: why the plan stopped (phase 1), the
+    /// target's PmemException (phase 2: msync, a sparse file's ENOSPC, a read-only mapping) as an error; anything
+    /// else (the plan's own code, say) goes to <paramref name="fault"/>, for the caller to rethrow once it has
+    /// released the journal and the claim.
+    let private stopReason (e: exn) (applying: bool) (fault: byref<exn | null>) : PmemError =
+        match e with
+        | :? PlanAbortedException as e when not applying -> e.Error
+        | :? PmemException as e when applying -> PmemError.ofException e
+        | e ->
+            fault <- e
+            PmemError.Disposed
+
+    /// <summary>Both phases (runThenApply): the value, or what stopReason makes of what they threw.</summary>
+    /// <remarks>
+    /// Inlined into both commit paths. The phases run in a call of their own, inside this code's only exception
+    /// handler: a value that is live into a handler is written to memory at each change, and in a plan's loop of
+    /// writes that was a dozen stores per write, each queued behind the previous commit's drain. No finally either
+    /// (the same cost): the caller releases the journal and the claim, then rethrows the fault.
+    /// </remarks>
     let inline private runAndApply
         (target: ICommitTarget)
         (options: CommitOptions)
@@ -45,34 +77,17 @@ module internal DurableCommit =
         journal.Reset(target, target.Length, false)
         // Before the plan runs, so that the options are not kept while it runs.
         journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
-        let mutable value = Unchecked.defaultof<'T>
 
-        let stopped: PmemError | null =
-            try
-                value <- PlanRun.runInRef journal &plan
-                null
-            with
-            | :? PlanAbortedException as e -> e.Error
-            | e ->
-                fault <- e
-                PmemError.Disposed
-
-        match stopped with
-        | null ->
-            let failed: exn | null =
-                try
-                    target.Apply journal.Work
-                    null
-                with e ->
-                    e
-
-            match failed with
-            | null -> Ok value
-            | :? PmemException as e -> Error(PmemError.ofException e)
-            | e ->
-                fault <- e
-                Error PmemError.Disposed
-        | e -> Error e
+        try
+            if Type.op_Equality (typeof<'T>, typeof<unit>) then
+                let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
+                runThenApplyUnit journal &unitPlan
+                // A unit plan's value is (), the default.
+                Ok Unchecked.defaultof<'T>
+            else
+                Ok(runThenApplyAny journal &plan)
+        with e ->
+            Error(stopReason e journal.Applying &fault)
 
     /// Rethrows <paramref name="fault"/> when set (with its original stack), else returns <paramref name="result"/>.
     let inline private rethrowOr (fault: exn | null) (result: Result<'T, PmemError>) =

@@ -108,25 +108,33 @@ internal sealed class CommitWork
     }
 
     /// <summary>Appends a step built in place from its operands (never passed as a struct: see the remarks of DurableCommit.commitOn).</summary>
+    /// <remarks>
+    /// A full array goes to <see cref="AppendGrowing"/>, which appends too: nothing is live after that call, so the
+    /// operands stay in registers on the common path instead of being saved to the stack at every step (each save a
+    /// memory write queued behind the previous commit's drain).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(CommitStepKind kind, long offset, long length, long value, bool inRange)
     {
         int count = _count;
         CommitStep[] steps = _steps;
-        if ((uint)count >= (uint)steps.Length)
+        if ((uint)count < (uint)steps.Length)
         {
-            steps = Grow();
+            steps[count] = new CommitStep(kind, offset, length, value, inRange);
+            _count = count + 1;
         }
-
-        steps[count] = new CommitStep(kind, offset, length, value, inRange);
-        _count = count + 1;
+        else
+        {
+            AppendGrowing(kind, offset, length, value, inRange);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private CommitStep[] Grow()
+    private void AppendGrowing(CommitStepKind kind, long offset, long length, long value, bool inRange)
     {
         Array.Resize(ref _steps, _steps.Length * 2);
-        return _steps;
+        _steps[_count] = new CommitStep(kind, offset, length, value, inRange);
+        _count++;
     }
 
     /// <summary>Keeps <paramref name="bytes"/> for a Write step; returns its index.</summary>
