@@ -3,6 +3,7 @@ namespace Pmem.FSharp
 #nowarn "3501" // PlanCalls: the inline members call it
 
 open System
+open System.Runtime.CompilerServices
 
 // The members other than Run and Delay run while the plan runs (a durable { } body is the generator Run wraps), so
 // they record into the plan's journal at once: inline, with the continuation inlined, a block compiles to straight
@@ -18,8 +19,16 @@ type DurableBuilder() =
         binder (PlanCalls.RunPlan(journal, plan))
 
     member inline _.BindReturn(plan: Durable<'T>, [<InlineIfLambda>] mapping: 'T -> 'U) : Durable<'U> =
-        let journal = PlanCalls.Current()
-        PlanCalls.Result(mapping (PlanCalls.RunPlan(journal, plan)))
+        if Type.op_Equality (typeof<'T>, typeof<unit>) && Type.op_Equality (typeof<'U>, typeof<unit>) then
+            // `do! p` ending a block (a block of one write, a loop's body): p is what the block leaves to run, so
+            // whoever runs the block records it next, as if recorded here (mapping, unit -> unit, reads nothing
+            // recorded). This skips looking up the running plan's journal, a thread-static read (a call here).
+            mapping Unchecked.defaultof<'T> |> ignore
+            let mutable next = plan
+            Unsafe.As<Durable<'T>, Durable<'U>>(&next)
+        else
+            let journal = PlanCalls.Current()
+            PlanCalls.Result(mapping (PlanCalls.RunPlan(journal, plan)))
 
     member inline _.Zero() =
         let mutable site = 0

@@ -41,7 +41,10 @@ module internal DurableCommit =
 
     /// runThenApply for a unit plan, as code of its own (commitUnit: why).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private runThenApplyUnit journal (plan: inref<Durable<unit>>) : unit = runThenApply journal &plan
+    let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : unit =
+        PlanRun.runUnitInRef journal &plan
+        journal.Applying <- true
+        (Unchecked.nonNull journal.Target).Apply journal.Work
 
     /// runThenApply for any plan.
     [<MethodImpl(MethodImplOptions.NoInlining)>]

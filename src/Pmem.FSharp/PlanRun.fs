@@ -75,7 +75,24 @@ module internal PlanRun =
     let delayed (generator: unit -> Durable<'T>) : Durable<'T> =
         { Run = StepCode.Delayed; Then = generator; A = 0L; B = 0L }
 
+    /// Records a write of <c>B &amp;&amp;&amp; 0xFFFFFFFF</c> bytes of <paramref name="bytes"/> from <c>B &gt;&gt;&gt; 32</c> at A.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let private recordBytes (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
+        journal.Write(a, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+
+    /// tryRecord's last case, out of line: an array the runtime also calls a byte[] (an sbyte[] cast to one) is
+    /// recorded as one; anything else is a closure (false).
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private tryRecordOther (journal: Journal) (run: obj) (a: int64) (b: int64) =
+        match run with
+        | :? (byte array) as bytes ->
+            recordBytes journal bytes a b
+            true
+        | _ -> false
+
     /// Records the single store <paramref name="run"/> holds as data (nothing for null); false when it is a closure.
+    /// A byte array is recognised by its exact type (a compare) before the full test (a runtime helper call, out of
+    /// line): values live across a call on any path are kept in memory on every path.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private tryRecord (journal: Journal) (run: obj | null) (a: int64) (b: int64) =
         match run with
@@ -88,10 +105,10 @@ module internal PlanRun =
             | _ -> ()
 
             true
-        | :? (byte array) as bytes ->
-            journal.Write(a, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+        | run when Type.op_Equality (run.GetType(), typeof<byte array>) ->
+            recordBytes journal (Unsafe.As<byte array> run |> Unchecked.nonNull) a b
             true
-        | _ -> false
+        | run -> tryRecordOther journal run a b
 
     /// <summary>Runs the plan whose fields are given into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
     /// <remarks>
@@ -139,6 +156,27 @@ module internal PlanRun =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
         runParts journal plan.Run plan.Then plan.A plan.B
+
+    /// <summary>runInRef for a unit plan, with a durable { } block's shape first: Delayed, whose generator records
+    /// every step through the builder and usually returns nothing.</summary>
+    /// <remarks>
+    /// Nothing but the journal is kept across the generator's call (the loop of runParts keeps its state there, each
+    /// value a store to the stack, queued behind the previous commit's drain); what the generator returns, if
+    /// anything, goes to runParts.
+    /// </remarks>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let runUnitInRef (journal: Journal) (plan: inref<Durable<unit>>) : unit =
+        if Object.ReferenceEquals(plan.Run, StepCode.Delayed) then
+            let next = (Unsafe.As<unit -> Durable<unit>> plan.Then) ()
+
+            // What a block leaves is often its last write (DurableBuilder.BindReturn): recorded here.
+            if isNull next.Then then
+                if not (tryRecord journal next.Run next.A next.B) then
+                    runParts journal next.Run null next.A next.B
+            else
+                runParts journal next.Run next.Then next.A next.B
+        else
+            runParts journal plan.Run plan.Then plan.A plan.B
 
     /// Runs the plan into <paramref name="journal"/> and returns its value (no error handling: see evaluate).
     let runIn (journal: Journal) (plan: Durable<'T>) : 'T = runInRef journal &plan
