@@ -10,7 +10,8 @@ open Pmem
 /// <remarks>
 /// <para>A commit started while another is running on the same thread (a plan whose own code commits) gets fresh,
 /// uncached buffers, so nesting is safe. Why a thread-static: renting and returning it costs about 6 ns here, a
-/// process-wide slot taken with Interlocked.Exchange about 15 ns (and contended across threads).</para>
+/// process-wide slot taken with Interlocked.Exchange about 15 ns (and contended across threads). It lives in Core's
+/// per-thread MappingUse slot, whose thread-static read a commit's claim on a mapping makes anyway.</para>
 /// <para>The active journal: <c>Other</c> when set (a render's, an atomic commit's, a nested commit's), else the own
 /// journal while the own buffers are rented, else none. Why not one reference field set and restored by each
 /// commit: a thread-static read is a call here (the runtime's TLS lookup) and a reference store a write-barrier
@@ -19,9 +20,6 @@ open Pmem
 [<Sealed>]
 type internal CommitScratch() =
     let mutable other: Journal | null = null
-
-    [<System.ThreadStatic; DefaultValue>]
-    static val mutable private cached: CommitScratch | null
 
     member val Journal = Journal()
 
@@ -39,22 +37,26 @@ type internal CommitScratch() =
         | null -> if this.InUse then this.Journal else null
         | journal -> journal
 
-    /// The thread's own instance (created on first use).
-    static member ForThread() =
-        match CommitScratch.cached with
-        | null -> CommitScratch.Create()
-        | scratch -> scratch
+    /// The thread's own instance (created on first use), held in the thread's MappingUse slot in Core (the slot a
+    /// commit's claim on a mapping reads anyway: a commit reads it once and passes it).
+    static member In(slot: MappingUse) =
+        match slot.CommitScratch with
+        | null -> CommitScratch.Create slot
+        | scratch -> Unchecked.nonNull (Unsafe.As<CommitScratch> scratch)
+
+    /// The calling thread's own instance.
+    static member ForThread() = CommitScratch.In MappingUse.ForThisThread
 
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    static member private Create() =
+    static member private Create(slot: MappingUse) =
         let scratch = CommitScratch()
-        CommitScratch.cached <- scratch
+        slot.CommitScratch <- scratch
         scratch
 
     /// The journal of the plan running on this thread, or null. The durable builder's members run only while a plan
     /// runs (a durable { } body is a generator the plan calls), so they record into this journal at once instead of
     /// building a plan of closures (PlanCalls.Current, DurableBuilder).
     static member ActiveOnThread: Journal | null =
-        match CommitScratch.cached with
+        match MappingUse.ForThisThread.CommitScratch with
         | null -> null
-        | scratch -> scratch.Active
+        | scratch -> (Unchecked.nonNull (Unsafe.As<CommitScratch> scratch)).Active

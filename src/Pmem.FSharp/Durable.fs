@@ -85,15 +85,12 @@ module Durable =
     // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitOn).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
-        let mutable segment = ArraySegment<byte>()
+        let mutable range = 0L
 
         // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
-        let array =
-            if MemoryMarshal.TryGetArray(bytes, &segment) then segment.Array else null
-
-        match array with
+        match ByteMemory.ArrayOf(&bytes, &range) with
         | null -> writeOtherMemory offset bytes
-        | array -> PlanRun.store array offset ((int64 segment.Offset <<< 32) ||| int64 segment.Count)
+        | array -> PlanRun.store array offset range
 
     let write (offset: int64) (bytes: byte array) = writeMemory offset (ReadOnlyMemory bytes)
 

@@ -21,13 +21,15 @@ module internal DurableCommit =
     /// Runs <paramref name="body"/> with <paramref name="target"/> claimed for the calling thread (a mapping stays
     /// mapped until it returns); <c>Error Disposed</c> when the target was disposed, without running it.
     let inline claimed (target: ICommitTarget) ([<InlineIfLambda>] body: unit -> Result<'T, PmemError>) =
-        if not (target.TryBegin()) then
+        let slot = MappingUse.ForThisThread
+
+        if not (target.TryBegin slot) then
             Error PmemError.Disposed
         else
             try
                 body ()
             finally
-                target.End()
+                target.End slot
 
     /// Phase 1 (the plan into the journal, nothing stored), then phase 2 (the journal's work to the target it was
     /// reset for): the plan's value. No exception handler here (see runAndApply); Journal.Applying is set when phase
@@ -109,6 +111,7 @@ module internal DurableCommit =
         (options: CommitOptions)
         (events: List<CommitEvent> | null)
         (plan: inref<Durable<'T>>)
+        (slot: MappingUse)
         (thread: CommitScratch)
         =
         let own = not thread.InUse
@@ -122,7 +125,7 @@ module internal DurableCommit =
         thread.Other <- outer
         journal.Clear()
         scratch.InUse <- false
-        target.End()
+        target.End slot
         rethrowOr fault result
 
     /// <summary>
@@ -131,8 +134,8 @@ module internal DurableCommit =
     /// <paramref name="events"/>: null, or where every store, flush and drain is recorded.
     /// </summary>
     /// <remarks>
-    /// One frame for all of it in the common case (the thread's own buffers, nothing nested), holding as few values as
-    /// it can (the thread's buffers are re-read, not kept; no finally). Why so flat: this code runs while the previous
+    /// Why so lean (the thread's slot read once, for the claim, the buffers and the end; the buffers re-read, not kept;
+    /// no finally; the plan and the apply in a call of their own, runAndApply): this code runs while the previous
     /// commit's drain completes, and every memory write it makes (a call's saved registers, a value spilled to the
     /// stack) queues behind that drain; past the store queue's depth the commit waits for the drain instead of
     /// overlapping it, which hand-written C# (a store, a flush, a fence) never does.
@@ -143,13 +146,15 @@ module internal DurableCommit =
         (events: List<CommitEvent> | null)
         (plan: inref<Durable<'T>>)
         : Result<'T, PmemError> =
-        if not (target.TryBegin()) then
+        let slot = MappingUse.ForThisThread
+
+        if not (target.TryBegin slot) then
             Error PmemError.Disposed
         else
-            let thread = CommitScratch.ForThread()
+            let thread = CommitScratch.In slot
 
             if thread.InUse || not (isNull thread.Other) then
-                commitNested target options events &plan thread
+                commitNested target options events &plan slot thread
             else
                 // The own buffers: their journal is the active one while InUse (and Other is null).
                 thread.InUse <- true
@@ -157,7 +162,7 @@ module internal DurableCommit =
                 let result = runAndApply target options events thread.Journal &plan &fault
                 thread.Journal.Clear()
                 thread.InUse <- false
-                target.End()
+                target.End slot
                 rethrowOr fault result
 
     /// commitBody for any plan (shared code for every reference type 'T).

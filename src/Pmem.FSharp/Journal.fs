@@ -154,16 +154,18 @@ type internal Journal() =
         Debug.Assert(int64 destination.Length = step.Length, "destination has the step's length")
         overlay &step step.Offset destination
 
+    // Inlined (the JIT would not, for its size): a call's frame is memory writes, made while the previous commit's
+    // drain completes.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.Write(offset: int64, data: ReadOnlyMemory<byte>) =
-        // Added before record, so that Clear drops the reference even when record stops the plan.
-        let index = work.AddMemory data
-        let before = work.Count
+        let length = int64 data.Length
 
-        record CommitStepKind.Write offset (int64 data.Length) (int64 index)
-
-        if work.Count = before then
-            // An empty write, dropped: keep no reference to it.
-            work.DropLastMemory()
+        if not (inRange offset length) then
+            badWrite CommitStepKind.Write offset length (int64 (work.AddMemory data))
+        elif length > 0L then
+            // An empty write is dropped, and no reference to it kept.
+            CommitPrefetch.Lines(prefetchBase, offset, length)
+            work.Append(CommitStepKind.Write, offset, length, int64 (work.AddMemory data), true)
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =

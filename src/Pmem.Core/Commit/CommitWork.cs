@@ -152,14 +152,6 @@ internal sealed class CommitWork
         return index;
     }
 
-    /// <summary>Forgets the memory added last (a write that was not recorded), dropping the reference.</summary>
-    public void DropLastMemory()
-    {
-        Debug.Assert(_memoryCount > 0, "memory was added");
-        _memoryCount--;
-        _memory[_memoryCount] = default;
-    }
-
     /// <summary>Forgets the steps and drops every reference to memory they held; the options stay.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Clear()

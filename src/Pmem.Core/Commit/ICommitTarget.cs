@@ -36,10 +36,14 @@ internal interface ICommitTarget
     /// stays mapped; a concurrent Dispose defers its unmap). False, having claimed nothing, once it was disposed
     /// (a commit then answers Disposed; no exception on the fast path).
     /// </summary>
-    bool TryBegin();
+    /// <param name="thread">The calling thread's slot (<see cref="MappingUse.ForThisThread"/>), read once by the commit
+    /// for its claim, its buffers (<see cref="MappingUse.CommitScratch"/>) and its end: each read of a thread-static is a
+    /// call into the runtime here.</param>
+    bool TryBegin(MappingUse thread);
 
     /// <summary>Ends what a successful <see cref="TryBegin"/> began.</summary>
-    void End();
+    /// <param name="thread">The slot given to <see cref="TryBegin"/>.</param>
+    void End(MappingUse thread);
 
     /// <summary>Copies <c>[offset, offset + destination.Length)</c> (in range) into <paramref name="destination"/>, as loads see it now.</summary>
     /// <param name="offset">Start.</param>

@@ -13,11 +13,11 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 {
     ICommitTarget IPmemTarget.CommitTarget => this;
 
-    bool ICommitTarget.TryBegin() => TryClaim(out _);
+    bool ICommitTarget.TryBegin(MappingUse thread) => TryClaim(thread, out _);
 
     nint ICommitTarget.PrefetchBase => (nint)_address;
 
-    void ICommitTarget.End() => Exit();
+    void ICommitTarget.End(MappingUse thread) => Exit(thread);
 
     IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);
 

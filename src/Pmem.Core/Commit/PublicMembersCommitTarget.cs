@@ -18,9 +18,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public nint PrefetchBase => 0;
 
-    public bool TryBegin() => true;
+    public bool TryBegin(MappingUse thread) => true;
 
-    public void End()
+    public void End(MappingUse thread)
     {
     }
 

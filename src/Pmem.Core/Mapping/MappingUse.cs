@@ -43,6 +43,12 @@ internal sealed class MappingUse
     /// <summary>Nested operations on <see cref="Current"/>.</summary>
     internal int Depth;
 
+    /// <summary>
+    /// The F# layer's per-thread commit buffers (its CommitScratch), or null: kept in this slot so that a commit's
+    /// claim and its buffers cost one thread-static read, not two (each a call into the runtime here).
+    /// </summary>
+    internal object? CommitScratch;
+
 
     private MappingUse()
     {

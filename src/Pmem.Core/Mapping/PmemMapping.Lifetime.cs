@@ -79,7 +79,7 @@ public sealed unsafe partial class PmemMapping
     }
 
     /// <summary>
-    /// Checks the range, claims the mapping for the calling thread (it stays mapped until <see cref="Exit"/>) and
+    /// Checks the range, claims the mapping for the calling thread (it stays mapped until <see cref="Exit()"/>) and
     /// returns the range's address. Throws <see cref="ObjectDisposedException"/> once the mapping is disposed.
     /// </summary>
     /// <remarks>
@@ -111,9 +111,13 @@ public sealed unsafe partial class PmemMapping
     /// commit's <see cref="ICommitTarget.TryBegin"/> needs: no exception to catch on its fast path).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryClaim(out bool counted)
+    private bool TryClaim(out bool counted) => TryClaim(MappingUse.ForThisThread, out counted);
+
+    /// <summary>TryClaim with the calling thread's slot already read (a commit reads it once for its claim and its buffers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryClaim(MappingUse use, out bool counted)
     {
-        MappingUse use = MappingUse.ForThisThread;
+        Debug.Assert(ReferenceEquals(use, MappingUse.ForThisThread), "the calling thread's slot");
         PmemMapping? current = use.Current;
         counted = false;
         if (current is null)
@@ -144,9 +148,13 @@ public sealed unsafe partial class PmemMapping
 
     /// <summary>Ends what <see cref="Enter"/> began.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Exit()
+    internal void Exit() => Exit(MappingUse.ForThisThread);
+
+    /// <summary>Exit with the calling thread's slot already read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Exit(MappingUse use)
     {
-        MappingUse use = MappingUse.ForThisThread;
+        Debug.Assert(ReferenceEquals(use, MappingUse.ForThisThread), "the calling thread's slot");
         if (ReferenceEquals(use.Current, this))
         {
             ExitClaimed(use);

@@ -16,11 +16,11 @@ public sealed partial class PmemSimulator : ICommitTarget
 
     IPmemTarget ICommitTarget.Claimed => this;
 
-    bool ICommitTarget.TryBegin() => true;
+    bool ICommitTarget.TryBegin(MappingUse thread) => true;
 
     nint ICommitTarget.PrefetchBase => 0;
 
-    void ICommitTarget.End()
+    void ICommitTarget.End(MappingUse thread)
     {
     }
 

@@ -1,0 +1,80 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Pmem;
+
+/// <summary>
+/// The byte array behind a <see cref="ReadOnlyMemory{T}"/> of bytes, read without a call: what the F# layer's
+/// <c>Durable.writeMemory</c> keeps in a plan (no allocation) instead of calling
+/// <see cref="MemoryMarshal.TryGetArray{T}(ReadOnlyMemory{T}, out ArraySegment{T})"/>, a call the JIT does not inline
+/// there (its frame is memory writes, made while the previous commit's drain completes).
+/// </summary>
+/// <remarks>
+/// Reads the memory's three fields (its object, its start, its length) through a view of the same shape. That the
+/// shape holds is checked once, on a memory whose fields are known; if it ever does not (another runtime), every call
+/// goes to TryGetArray instead.
+/// </remarks>
+internal static class ByteMemory
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct View
+    {
+        public readonly object? Object;
+        public readonly int Index;
+        public readonly int Length;
+    }
+
+    /// <summary>The flag the runtime keeps in the top bit of a memory's start (an array pinned at allocation).</summary>
+    private const int IndexMask = int.MaxValue;
+
+    private static readonly bool s_viewHolds = ViewHolds();
+
+    private static bool ViewHolds()
+    {
+        if (Unsafe.SizeOf<View>() != Unsafe.SizeOf<ReadOnlyMemory<byte>>())
+        {
+            return false;
+        }
+
+        byte[] array = new byte[8];
+        var memory = new ReadOnlyMemory<byte>(array, 3, 4);
+        ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref memory);
+        return ReferenceEquals(view.Object, array) && view.Index == 3 && view.Length == 4;
+    }
+
+    /// <summary>
+    /// The array <paramref name="memory"/> is part of, or null when it is not an array's (a MemoryManager's); then
+    /// <paramref name="range"/> is its start in the array times 2^32 plus its length.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte[]? ArrayOf(in ReadOnlyMemory<byte> memory, out long range)
+    {
+        if (s_viewHolds)
+        {
+            ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref Unsafe.AsRef(in memory));
+            object? owner = view.Object;
+            // Exactly a byte[] (an sbyte[] is a byte[] to a cast): anything else takes the general way.
+            if (owner is not null && owner.GetType() == typeof(byte[]))
+            {
+                range = ((long)(view.Index & IndexMask) << 32) | (uint)view.Length;
+                return Unsafe.As<byte[]>(owner);
+            }
+        }
+
+        return ArrayOfGeneral(memory, out range);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static byte[]? ArrayOfGeneral(ReadOnlyMemory<byte> memory, out long range)
+    {
+        if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment) && segment.Array is { } array)
+        {
+            range = ((long)segment.Offset << 32) | (uint)segment.Count;
+            return array;
+        }
+
+        range = 0;
+        return null;
+    }
+}
