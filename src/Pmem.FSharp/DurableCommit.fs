@@ -42,7 +42,7 @@ module internal DurableCommit =
         value
 
     /// runThenApply for a unit plan, as code of its own (commitUnit: why).
-    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : unit =
         PlanRun.runUnitInRef journal &plan
         journal.Applying <- true

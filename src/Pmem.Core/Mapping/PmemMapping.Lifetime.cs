@@ -98,7 +98,7 @@ public sealed unsafe partial class PmemMapping
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Claim(out bool counted)
     {
-        if (!TryClaim(out counted))
+        if (!TryClaim(MappingUse.ForThisThread, out counted))
         {
             ThrowHelper.ThrowObjectDisposed(nameof(PmemMapping));
         }
@@ -109,11 +109,8 @@ public sealed unsafe partial class PmemMapping
     /// <summary>
     /// Claims the mapping as <see cref="Claim"/> does; false, having claimed nothing, once it is disposed (what a
     /// commit's <see cref="ICommitTarget.TryBegin"/> needs: no exception to catch on its fast path).
+    /// <paramref name="use"/> is the calling thread's slot (a commit reads it once for its claim and its buffers).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryClaim(out bool counted) => TryClaim(MappingUse.ForThisThread, out counted);
-
-    /// <summary>TryClaim with the calling thread's slot already read (a commit reads it once for its claim and its buffers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaim(MappingUse use, out bool counted)
     {
@@ -148,9 +145,21 @@ public sealed unsafe partial class PmemMapping
 
     /// <summary>Ends what <see cref="Enter"/> began.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Exit() => Exit(MappingUse.ForThisThread);
+    internal void Exit()
+    {
+        // The slot read here, not through Exit(MappingUse): one level of inlining less in every operation's finally.
+        MappingUse use = MappingUse.ForThisThread;
+        if (ReferenceEquals(use.Current, this))
+        {
+            ExitClaimed(use);
+        }
+        else
+        {
+            _handle.ReleasePointer();
+        }
+    }
 
-    /// <summary>Exit with the calling thread's slot already read.</summary>
+    /// <summary>Exit with the calling thread's slot already read (a commit's end).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Exit(MappingUse use)
     {
