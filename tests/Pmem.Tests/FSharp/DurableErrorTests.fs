@@ -93,6 +93,60 @@ let private errorTests =
                   Durable.commit mapping plan =! Ok()
                   Mapping.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
 
+          testCase "writeMemory of a pinned array's slice, and write of an sbyte[] passed as a byte[], store their bytes"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  // A pinned array's memory carries a flag in its start; an sbyte[] is a byte[] to a cast but not to
+                  // an exact type test: both must store exactly their bytes.
+                  let pinned = GC.AllocateArray<byte>(32, true)
+
+                  for i in 0 .. pinned.Length - 1 do
+                      pinned[i] <- byte (100 + i)
+
+                  let pinnedSlice: ReadOnlyMemory<byte> = Memory.op_Implicit (System.Runtime.InteropServices.MemoryMarshal.CreateFromPinnedArray(pinned, 5, 4))
+                  let signed = box [| 1y; -2y; 3y |] :?> byte array
+                  Durable.commit mapping (durable { do! Durable.writeMemory 0L pinnedSlice }) =! Ok()
+                  Durable.commit mapping (Durable.write 8L signed) =! Ok()
+                  Durable.commit mapping (durable { do! Durable.write 16L signed }) =! Ok()
+                  Mapping.read 0L 4L mapping =! [| 105uy; 106uy; 107uy; 108uy |]
+                  Mapping.read 8L 3L mapping =! [| 1uy; 254uy; 3uy |]
+                  Mapping.read 16L 3L mapping =! [| 1uy; 254uy; 3uy |])
+
+          testCase "a block's last write is recorded in program order, in loops, try/finally and nested blocks"
+          <| fun () ->
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let trace = Collections.Generic.List<string>()
+
+                  let plan =
+                      durable {
+                          for i in [| 0L; 1L |] do
+                              do! Durable.writeInt64 (i * 8L) (i + 1L)
+
+                          try
+                              do! Durable.writeInt64 0L 7L
+                          finally
+                              trace.Add "finally"
+
+                          let k = ref 0L
+
+                          while k.Value < 2L do
+                              k.Value <- k.Value + 1L
+                              do! durable { do! Durable.writeInt64 (16L + k.Value * 8L) k.Value }
+
+                          let! seen = Durable.readInt64 0L
+                          trace.Add(string seen)
+                          do! Durable.writeInt64 48L seen
+                      }
+
+                  Durable.commit mapping plan =! Ok()
+                  List.ofSeq trace =! [ "finally"; "7" ]
+                  Mapping.read 0L 56L mapping
+                  =! Array.concat (List.map (fun (v: int64) -> BitConverter.GetBytes v) [ 7L; 2L; 0L; 1L; 2L; 0L; 7L ]))
+
           testCase "write keeps a reference to the array; writeSpan copies it when the plan is built"
           <| fun () ->
               use dir = shmDir ()
