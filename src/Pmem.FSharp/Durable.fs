@@ -82,7 +82,7 @@ module Durable =
         general (fun journal -> journal.Write(offset, bytes))
 
     // Inlined into the plan's generator: a call's frame (saved registers, the plan returned through memory) is memory
-    // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitOn).
+    // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitBody).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         let mutable range = 0L

@@ -41,14 +41,15 @@ module internal DurableCommit =
         (Unchecked.nonNull journal.Target).Apply journal.Work
         value
 
-    /// runThenApply for a unit plan, as code of its own (commitUnit: why).
+    /// runThenApply for a unit plan, a durable { } block's shape first (PlanRun.runUnitInRef); inlined into
+    /// commitUnit, so that the whole commit is one frame.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : unit =
         PlanRun.runUnitInRef journal &plan
         journal.Applying <- true
         (Unchecked.nonNull journal.Target).Apply journal.Work
 
-    /// runThenApply for any plan.
+    /// runThenApply for any other plan, in a call of its own (shared code for every reference type 'T).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private runThenApplyAny journal (plan: inref<Durable<'T>>) : 'T = runThenApply journal &plan
 
@@ -66,10 +67,14 @@ module internal DurableCommit =
 
     /// <summary>Both phases (runThenApply): the value, or what stopReason makes of what they threw.</summary>
     /// <remarks>
-    /// Inlined into both commit paths. The phases run in a call of their own, inside this code's only exception
-    /// handler: a value that is live into a handler is written to memory at each change, and in a plan's loop of
-    /// writes that was a dozen stores per write, each queued behind the previous commit's drain. No finally either
-    /// (the same cost): the caller releases the journal and the claim, then rethrows the fault.
+    /// Inlined into both commit paths, and a unit plan's phases into it: one frame for the whole commit. This is the
+    /// commit's only exception handler and there is no finally (whose handler keeps the values it uses in memory): the
+    /// caller releases the journal and the claim, then rethrows the fault. Every memory write here (a saved
+    /// register, a spilled value) queues behind the previous commit's drain, so what runs inside keeps its values in
+    /// registers: in a plan's loop of writes no call the JIT cannot see never returns (PlanCalls.Current throws
+    /// where it is inlined), no type test through a runtime helper (PlanRun.tryRecord), no array growth inline
+    /// (CommitWork.Append); a value live across a call on any path is otherwise saved to the stack on every path,
+    /// which was a dozen stores per write.
     /// </remarks>
     let inline private runAndApply
         (target: ICommitTarget)

@@ -58,7 +58,7 @@ internal static class CommitApply
     /// <remarks>
     /// Why: inlined into the target's Apply, it spares the commit the loop's frame and its run bookkeeping (saved
     /// registers and spilled locals are memory writes, and before the flush every memory write queues behind the
-    /// previous commit's drain; see DurableCommit.commitOn).
+    /// previous commit's drain; see DurableCommit.commitBody).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryApplyOne<TStores>(ref TStores stores, bool pmem, CommitWork work)
@@ -129,20 +129,21 @@ internal static class CommitApply
     }
 
     /// <summary>
-    /// A commit of scalars (and barriers) on pmem whose groups move forward (<see cref="GroupRuns.MovesForward"/>),
-    /// the shape of scattered updates: exactly the calls <see cref="Apply"/> issues for it, in the same order, from a
-    /// loop that keeps its run of lines in registers. False, having issued nothing, for any other work.
+    /// A commit on pmem whose every store is temporal (scalars, and writes and fills the commit does not stream) and
+    /// whose groups move forward (<see cref="GroupRuns.MovesForward"/>), the shape of scattered updates and of a log
+    /// append: exactly the calls <see cref="Apply"/> issues for it, in the same order, from a loop that keeps its run
+    /// of lines in registers. False, having issued nothing, for any other work.
     /// </summary>
     /// <remarks>
     /// Why: the group loop's state (its runs, the kind dispatch) lives in memory around each flush call, a dozen
     /// stores per write; before the drain every memory write queues behind the previous commit's drain (see
-    /// DurableCommit.commitOn).
+    /// DurableCommit.commitBody).
     /// </remarks>
-    public static bool TryApplyScalars<TStores>(ref TStores stores, bool pmem, CommitWork work)
+    public static bool TryApplyTemporal<TStores>(ref TStores stores, bool pmem, CommitWork work)
         where TStores : ICommitStores
     {
         ReadOnlySpan<CommitStep> steps = work.Steps;
-        if (!pmem || work.Events is not null || !ScalarsMovingForward(steps))
+        if (!pmem || work.Events is not null || !TemporalMovingForward(steps, work.Stores))
         {
             return false;
         }
@@ -152,19 +153,25 @@ internal static class CommitApply
         for (int i = 0; i < steps.Length; i++)
         {
             ref readonly CommitStep step = ref steps[i];
-            if (step.Kind == CommitStepKind.Barrier)
+            switch (step.Kind)
             {
-                if (stop > first)
-                {
-                    stores.FlushLines(first, stop - first);
-                    stores.Drain();
-                    first = stop = 0;
-                }
+                case CommitStepKind.Barrier:
+                    if (stop > first)
+                    {
+                        stores.FlushLines(first, stop - first);
+                        stores.Drain();
+                        first = stop = 0;
+                    }
 
-                continue;
+                    continue;
+                case CommitStepKind.Scalar:
+                    stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
+                    break;
+                default:
+                    StorePart(ref stores, in step, work, step.Offset, step.Offset + step.Length, nonTemporal: false);
+                    break;
             }
 
-            stores.StoreScalar(step.Offset, (int)step.Length, step.Value);
             long lineFirst = step.Offset >> LineShift;
             long lineStop = ((step.Offset + step.Length - 1) >> LineShift) + 1;
             if (stop == first)
@@ -197,23 +204,56 @@ internal static class CommitApply
         return true;
     }
 
-    /// <summary>Whether <paramref name="steps"/> holds only scalars and barriers, at least one scalar, each group moving forward.</summary>
-    private static bool ScalarsMovingForward(ReadOnlySpan<CommitStep> steps)
+    /// <summary>
+    /// Whether <paramref name="steps"/> holds only barriers and stores that are temporal (scalars; writes and fills
+    /// <see cref="StoreWrite"/> does not stream under the hint <paramref name="hint"/>), at least one store, each group
+    /// moving forward.
+    /// </summary>
+    private static bool TemporalMovingForward(ReadOnlySpan<CommitStep> steps, PmemCopyFlags hint)
     {
+        ResolvedConfig config = ResolvedConfig.Current;
         bool any = false;
+        // As GroupRuns.MovesForward, in the same pass: no store starts on a line before the previous store's last.
+        long lastLine = long.MinValue;
         foreach (ref readonly CommitStep step in steps)
         {
-            if (step.Kind == CommitStepKind.Scalar)
+            switch (step.Kind)
             {
-                any = true;
+                case CommitStepKind.Barrier:
+                    lastLine = long.MinValue;
+                    continue;
+                case CommitStepKind.Scalar:
+                    break;
+                case CommitStepKind.Write or CommitStepKind.Fill:
+                    if (Streams(config, hint, step.Offset, step.Length))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
             }
-            else if (step.Kind != CommitStepKind.Barrier)
+
+            if ((step.Offset >> LineShift) < lastLine)
             {
                 return false;
             }
+
+            lastLine = (step.Offset + step.Length - 1) >> LineShift;
+            any = true;
         }
 
-        return any && GroupRuns.MovesForward(steps);
+        return any;
+    }
+
+    /// <summary>Whether <see cref="StoreWrite"/> stores the whole lines of a pmem write of <c>[offset, offset + length)</c> non-temporally.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Streams(ResolvedConfig config, PmemCopyFlags hint, long offset, long length)
+    {
+        long bodyStart = (offset + LineMask) & ~LineMask;
+        long bodyEnd = (offset + length) & ~LineMask;
+        return bodyEnd > bodyStart && NonTemporal(config, hint, length);
     }
 
     /// <summary>One flush of the lines of <c>[offset, finish)</c>.</summary>
@@ -304,7 +344,7 @@ internal static class CommitApply
         long finish = offset + step.Length;
         long bodyStart = (offset + LineMask) & ~LineMask;
         long bodyEnd = finish & ~LineMask;
-        if (pmem && bodyEnd > bodyStart && NonTemporal(config, work.Stores, step.Length))
+        if (pmem && Streams(config, work.Stores, offset, step.Length))
         {
             if (bodyStart > offset)
             {

@@ -107,7 +107,7 @@ internal sealed class CommitWork
         }
     }
 
-    /// <summary>Appends a step built in place from its operands (never passed as a struct: see the remarks of DurableCommit.commitOn).</summary>
+    /// <summary>Appends a step built in place from its operands (never passed as a struct: see the remarks of DurableCommit.commitBody).</summary>
     /// <remarks>
     /// A full array goes to <see cref="AppendGrowing"/>, which appends too: nothing is live after that call, so the
     /// operands stay in registers on the common path instead of being saved to the stack at every step (each save a

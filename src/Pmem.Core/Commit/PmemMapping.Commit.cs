@@ -34,7 +34,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         }
 
         var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-        if (!CommitApply.TryApplyOne(ref stores, IsPmem, work) && !CommitApply.TryApplyScalars(ref stores, IsPmem, work))
+        if (!CommitApply.TryApplyOne(ref stores, IsPmem, work) && !CommitApply.TryApplyTemporal(ref stores, IsPmem, work))
         {
             CommitApply.Run(ref stores, IsPmem, work);
         }

@@ -111,13 +111,13 @@ let private applied (steps: CommitStep array) =
     CommitApply.Apply(&stores, true, work)
     List.ofSeq events
 
-/// The calls TryApplyScalars made (None when it declined; then it issued nothing) and the calls Apply made.
-let private scalarsAndLoop (steps: CommitStep array) (finalDrain: bool) =
-    let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, PmemCopyFlags.None, finalDrain)
+/// The calls TryApplyTemporal made (None when it declined; then it issued nothing) and the calls Apply made.
+let private shortAndLoop (steps: CommitStep array) (hint: PmemCopyFlags) (finalDrain: bool) =
+    let work = CommitWork.Of(ReadOnlySpan steps, ReadOnlySpan memory, hint, finalDrain)
     let short = List<CommitEvent>()
     let loop = List<CommitEvent>()
     let mutable shortStores = RecordingStores<NoStores>(NoStores length, short, false)
-    let took = CommitApply.TryApplyScalars(&shortStores, true, work)
+    let took = CommitApply.TryApplyTemporal(&shortStores, true, work)
     let mutable loopStores = RecordingStores<NoStores>(NoStores length, loop, false)
     CommitApply.Apply(&loopStores, true, work)
     (if took then Some(List.ofSeq short) else (short.Count =! 0; None)), List.ofSeq loop
@@ -125,36 +125,43 @@ let private scalarsAndLoop (steps: CommitStep array) (finalDrain: bool) =
 let tests =
     testList
         "Commit flush order"
-        [ testPropertyN "scattered scalars moving forward: the short loop issues exactly the group loop's calls" 300
+        [ testPropertyN "temporal stores moving forward: the short loop issues exactly the group loop's calls" 300
           <| property {
               let! steps = genSteps
               let! finalDrain = Gen.bool
-              let scalars = steps |> Array.filter (fun s -> s.Kind = CommitStepKind.Scalar || s.Kind = CommitStepKind.Barrier)
-              let short, loop = scalarsAndLoop scalars finalDrain
+              let! hint = Gen.item [ PmemCopyFlags.None; PmemCopyFlags.Temporal; PmemCopyFlags.NonTemporal ]
+              let short, loop = shortAndLoop steps hint finalDrain
 
               match short with
               | Some calls -> calls =! loop
               | None ->
-                  // Declined only for work that is not forward-moving scalars.
-                  let forward = GroupRuns.MovesForward(ReadOnlySpan scalars)
-                  let anyScalar = scalars |> Array.exists (fun s -> s.Kind = CommitStepKind.Scalar)
-                  (forward && anyScalar) =! false
+                  // Declined only for work with a streamed store (a non-temporal event in the loop's calls), with
+                  // no store at all, or whose groups do not move forward.
+                  let streamed = loop |> List.exists (fun e -> e.NonTemporal)
+                  let anyStore = steps |> Array.exists (fun s -> s.Kind <> CommitStepKind.Barrier)
+                  (GroupRuns.MovesForward(ReadOnlySpan steps) && anyStore && not streamed) =! false
           }
 
-          testCase "the short scalar loop declines writes, fills, reads and recorded work"
+          testCase "the short loop takes a log append; declines streamed writes and fills, reads and recorded work"
           <| fun () ->
               let scalar = CommitStep.Scalar(0L, 8, 1L)
+              let record = CommitStep(CommitStepKind.Write, 64L, 64L, 0L)
+              let barrier = CommitStep(CommitStepKind.Barrier, 0L, 0L, 0L)
+              let calls, loop = shortAndLoop [| record; barrier; scalar |] PmemCopyFlags.None true
+              calls =! Some loop
 
               for other in
-                  [ CommitStep(CommitStepKind.Write, 64L, 8L, 0L)
-                    CommitStep(CommitStepKind.Fill, 64L, 8L, 1L)
+                  [ CommitStep(CommitStepKind.Write, 64L, 4096L, 0L)
+                    CommitStep(CommitStepKind.Fill, 64L, 4096L, 1L)
+                    CommitStep(CommitStepKind.Write, 64L, 64L, 0L)
                     CommitStep(CommitStepKind.Read, 64L, 8L, 0L) ] do
-                  fst (scalarsAndLoop [| scalar; other |] true) =! None
+                  let hint = if other.Length = 64L && other.Kind = CommitStepKind.Write then PmemCopyFlags.NonTemporal else PmemCopyFlags.None
+                  fst (shortAndLoop [| scalar; other |] hint true) =! None
 
               let work = CommitWork.Of(ReadOnlySpan [| scalar |], ReadOnlySpan memory, PmemCopyFlags.None, true, List<CommitEvent>(), false)
               let mutable stores = NoStores length
-              CommitApply.TryApplyScalars(&stores, true, work) =! false
-              CommitApply.TryApplyScalars(&stores, false, CommitWork.Of(ReadOnlySpan [| scalar |], ReadOnlySpan memory, PmemCopyFlags.None, true)) =! false
+              CommitApply.TryApplyTemporal(&stores, true, work) =! false
+              CommitApply.TryApplyTemporal(&stores, false, CommitWork.Of(ReadOnlySpan [| scalar |], ReadOnlySpan memory, PmemCopyFlags.None, true)) =! false
 
           testPropertyN "each touched line flushed once per group, after its last store, by merged runs" 300
           <| property {
