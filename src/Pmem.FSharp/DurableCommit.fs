@@ -32,40 +32,44 @@ module internal DurableCommit =
                 target.End slot
 
     /// Phase 1 (the plan into the journal, nothing stored), then phase 2 (the journal's work to the target it was
-    /// reset for): the plan's value. No exception handler here (see runAndApply); Journal.Applying is set when phase
-    /// 2 starts, so that a handler can tell what threw. The journal is the only value kept while the plan runs: the
-    /// fewer, the more of a plan's loop stays in registers.
-    let inline private runThenApply (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
+    /// reset for): the plan's value, and in <paramref name="failed"/> the PmemException the target returned (null:
+    /// durable). No exception handler here (see runAndApply). The journal is the only value kept while the plan runs:
+    /// the fewer, the more of a plan's loop stays in registers.
+    let inline private runThenApply (journal: Journal) (plan: inref<Durable<'T>>) (failed: byref<PmemException | null>) : 'T =
         let value = PlanRun.runInRef journal &plan
-        journal.Applying <- true
-        (Unchecked.nonNull journal.Target).Apply journal.Work
+        failed <- (Unchecked.nonNull journal.Target).Apply journal.Work
         value
 
-    /// runThenApply for a unit plan, a durable { } block's shape first (PlanRun.runUnitInRef); inlined into
-    /// commitUnit, so that the whole commit is one frame.
+    /// runThenApply for a unit plan, a durable { } block's shape first (PlanRun.runUnitInRef): what the target
+    /// returned. Inlined into commitUnit, so that the whole commit is one frame.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : unit =
+    let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : PmemException | null =
         PlanRun.runUnitInRef journal &plan
-        journal.Applying <- true
         (Unchecked.nonNull journal.Target).Apply journal.Work
 
     /// runThenApply for any other plan, in a call of its own (shared code for every reference type 'T).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private runThenApplyAny journal (plan: inref<Durable<'T>>) : 'T = runThenApply journal &plan
+    let private runThenApplyAny journal (plan: inref<Durable<'T>>) (failed: byref<PmemException | null>) : 'T =
+        runThenApply journal &plan &failed
 
-    /// What a commit answers when its phases threw <paramref name="e"/>: why the plan stopped (phase 1), the
-    /// target's PmemException (phase 2: msync, a sparse file's ENOSPC, a read-only mapping) as an error; anything
-    /// else (the plan's own code, say) goes to <paramref name="fault"/>, for the caller to rethrow once it has
-    /// released the journal and the claim.
-    let private stopReason (e: exn) (applying: bool) (fault: byref<exn | null>) : PmemError =
+    /// What a commit answers when its phases threw <paramref name="e"/>: why the plan stopped; anything else (the
+    /// plan's own code, say: the target returns what it raises, Apply) goes to <paramref name="fault"/>, for the
+    /// caller to rethrow once it has released the journal and the claim.
+    let private stopReason (e: exn) (fault: byref<exn | null>) : PmemError =
         match e with
-        | :? PlanAbortedException as e when not applying -> e.Error
-        | :? PmemException as e when applying -> PmemError.ofException e
+        | :? PlanAbortedException as e -> e.Error
         | e ->
             fault <- e
             PmemError.Disposed
 
-    /// <summary>Both phases (runThenApply): the value, or what stopReason makes of what they threw.</summary>
+    /// The commit's answer when the target returned <paramref name="failed"/>.
+    let inline private appliedOr (failed: PmemException | null) (value: 'T) : Result<'T, PmemError> =
+        match failed with
+        | null -> Ok value
+        | e -> Error(PmemError.ofException e)
+
+    /// <summary>Both phases (runThenApply): the value, why the plan stopped, or the target's PmemException (msync, a
+    /// sparse file's ENOSPC, a read-only mapping) as an error.</summary>
     /// <remarks>
     /// Inlined into both commit paths, and a unit plan's phases into it: one frame for the whole commit. This is the
     /// commit's only exception handler and there is no finally (whose handler keeps the values it uses in memory): the
@@ -91,13 +95,14 @@ module internal DurableCommit =
         try
             if Type.op_Equality (typeof<'T>, typeof<unit>) then
                 let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
-                runThenApplyUnit journal &unitPlan
                 // A unit plan's value is (), the default.
-                Ok Unchecked.defaultof<'T>
+                appliedOr (runThenApplyUnit journal &unitPlan) Unchecked.defaultof<'T>
             else
-                Ok(runThenApplyAny journal &plan)
+                let mutable failed = null
+                let value = runThenApplyAny journal &plan &failed
+                appliedOr failed value
         with e ->
-            Error(stopReason e journal.Applying &fault)
+            Error(stopReason e &fault)
 
     /// Rethrows <paramref name="fault"/> when set (with its original stack), else returns <paramref name="result"/>.
     let inline private rethrowOr (fault: exn | null) (result: Result<'T, PmemError>) =

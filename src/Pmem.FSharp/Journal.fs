@@ -34,7 +34,6 @@ type internal Journal() =
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
-    let mutable applying = false
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -101,9 +100,6 @@ type internal Journal() =
         if outOfRange <> 0 then
             outOfRange <- 0
 
-        if applying then
-            applying <- false
-
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
         work.Clear()
@@ -135,11 +131,6 @@ type internal Journal() =
 
     /// The target the plan reads from and is checked against (null: none).
     member _.Target = source
-
-    /// Set when the plan has run and its steps are being applied (what a commit's handler reads to tell who threw).
-    member _.Applying
-        with get () = applying
-        and set (value: bool) = applying <- value
 
     /// The bytes ranges are checked against.
     member _.Capacity = capacity

@@ -57,7 +57,12 @@ internal interface ICommitTarget
     /// </summary>
     IPmemTarget Claimed { get; }
 
-    /// <summary>Phase 2: stores the steps and makes them durable (see <see cref="CommitApply.Apply"/>).</summary>
+    /// <summary>
+    /// Phase 2: stores the steps and makes them durable (see <see cref="CommitApply.Apply"/>). Returns null, or the
+    /// <see cref="PmemException"/> the target raised (msync failed, no storage for a sparse file's page, a read-only
+    /// mapping refused the commit before its first store): returned rather than thrown, so that a commit tells it from
+    /// what its plan's own code throws without keeping a flag in memory. Anything else propagates.
+    /// </summary>
     /// <param name="work">The steps, their memory and the options.</param>
-    void Apply(CommitWork work);
+    PmemException? Apply(CommitWork work);
 }

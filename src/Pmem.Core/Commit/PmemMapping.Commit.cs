@@ -21,22 +21,44 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 
     IPmemTarget ICommitTarget.Claimed => new ClaimedView(this);
 
-    void ICommitTarget.Apply(CommitWork work)
+    PmemException? ICommitTarget.Apply(CommitWork work)
     {
-        if (_shape.Protection != PmemProtection.ReadWrite)
+        // The short paths store into pmem only, where nothing raises a PmemException.
+        if (_shape.Protection == PmemProtection.ReadWrite && _reservation is null)
         {
-            RefuseReadOnlyCommit(work);
+            var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
+            if (CommitApply.TryApplyOne(ref stores, IsPmem, work) || CommitApply.TryApplyTemporal(ref stores, IsPmem, work))
+            {
+                return null;
+            }
         }
 
-        if (_reservation is not null)
-        {
-            ReserveCommit(work);
-        }
+        return ApplyGeneral(work);
+    }
 
-        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-        if (!CommitApply.TryApplyOne(ref stores, IsPmem, work) && !CommitApply.TryApplyTemporal(ref stores, IsPmem, work))
+    /// <summary>A read-only refusal, a sparse file's reservation, the group loop, msync: the PmemException they raise, or null.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PmemException? ApplyGeneral(CommitWork work)
+    {
+        try
         {
+            if (_shape.Protection != PmemProtection.ReadWrite)
+            {
+                RefuseReadOnlyCommit(work);
+            }
+
+            if (_reservation is not null)
+            {
+                ReserveCommit(work);
+            }
+
+            var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
             CommitApply.Run(ref stores, IsPmem, work);
+            return null;
+        }
+        catch (PmemException e)
+        {
+            return e;
         }
     }
 

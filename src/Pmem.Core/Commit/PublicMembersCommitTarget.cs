@@ -28,10 +28,19 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public void Read(long offset, Span<byte> destination) => target.Read(offset, destination);
 
-    public void Apply(CommitWork work)
+    public PmemException? Apply(CommitWork work)
     {
         var stores = new Stores(target);
-        CommitApply.Run(ref stores, target.IsPmem, work);
+        try
+        {
+            CommitApply.Run(ref stores, target.IsPmem, work);
+            return null;
+        }
+        catch (PmemException e)
+        {
+            // What the target's public members raise (its msync, a read-only target): the commit's error.
+            return e;
+        }
     }
 
     private readonly struct Stores(IPmemTarget target) : ICommitStores

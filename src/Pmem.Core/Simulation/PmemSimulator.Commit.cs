@@ -24,10 +24,18 @@ public sealed partial class PmemSimulator : ICommitTarget
     {
     }
 
-    void ICommitTarget.Apply(CommitWork work)
+    PmemException? ICommitTarget.Apply(CommitWork work)
     {
         var stores = new Stores(this);
-        CommitApply.Run(ref stores, IsPmem, work);
+        try
+        {
+            CommitApply.Run(ref stores, IsPmem, work);
+            return null;
+        }
+        catch (PmemException e)
+        {
+            return e;
+        }
     }
 
     private readonly struct Stores(PmemSimulator device) : ICommitStores
