@@ -88,7 +88,7 @@ module Durable =
         let mutable range = 0L
 
         // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
-        match ByteMemory.ArrayOf(&bytes, &range) with
+        match ByteMemory.ArrayOf(bytes, &range) with
         | null -> writeOtherMemory offset bytes
         | array -> PlanRun.store array offset range
 

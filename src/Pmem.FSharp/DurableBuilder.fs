@@ -24,8 +24,8 @@ type DurableBuilder() =
             // whoever runs the block records it next, as if recorded here (mapping, unit -> unit, reads nothing
             // recorded). This skips looking up the running plan's journal, a thread-static read (a call here).
             mapping Unchecked.defaultof<'T> |> ignore
-            let mutable next = plan
-            Unsafe.As<Durable<'T>, Durable<'U>>(&next)
+            let mutable site = 0
+            PlanCalls.RetypedAt(plan, &site)
         else
             let journal = PlanCalls.Current()
             PlanCalls.Result(mapping (PlanCalls.RunPlan(journal, plan)))

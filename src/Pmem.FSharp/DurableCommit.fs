@@ -62,14 +62,15 @@ module internal DurableCommit =
             fault <- e
             PmemError.Disposed
 
-    /// The commit's answer when the target returned <paramref name="failed"/>.
-    let inline private appliedOr (failed: PmemException | null) (value: 'T) : Result<'T, PmemError> =
+    /// The error the target's <paramref name="failed"/> is, or null.
+    let inline private errorOf (failed: PmemException | null) : PmemError | null =
         match failed with
-        | null -> Ok value
-        | e -> Error(PmemError.ofException e)
+        | null -> null
+        | e -> PmemError.ofException e
 
-    /// <summary>Both phases (runThenApply): the value, why the plan stopped, or the target's PmemException (msync, a
-    /// sparse file's ENOSPC, a read-only mapping) as an error.</summary>
+    /// <summary>Both phases (runThenApply): null, having put the plan's value in <paramref name="value"/>, or why the
+    /// plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only mapping) as an error.
+    /// One reference leaves the handler, not a Result (three values kept in memory, then copied).</summary>
     /// <remarks>
     /// Inlined into both commit paths, and a unit plan's phases into it: one frame for the whole commit. This is the
     /// commit's only exception handler and there is no finally (whose handler keeps the values it uses in memory): the
@@ -86,8 +87,9 @@ module internal DurableCommit =
         (events: List<CommitEvent> | null)
         (journal: Journal)
         (plan: inref<Durable<'T>>)
+        (value: byref<'T>)
         (fault: byref<exn | null>)
-        : Result<'T, PmemError> =
+        : PmemError | null =
         journal.Reset(target, target.Length, false)
         // Before the plan runs, so that the options are not kept while it runs.
         journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
@@ -95,22 +97,24 @@ module internal DurableCommit =
         try
             if Type.op_Equality (typeof<'T>, typeof<unit>) then
                 let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
-                // A unit plan's value is (), the default.
-                appliedOr (runThenApplyUnit journal &unitPlan) Unchecked.defaultof<'T>
+                // A unit plan's value is (), the default value stays.
+                errorOf (runThenApplyUnit journal &unitPlan)
             else
                 let mutable failed = null
-                let value = runThenApplyAny journal &plan &failed
-                appliedOr failed value
+                value <- runThenApplyAny journal &plan &failed
+                errorOf failed
         with e ->
-            Error(stopReason e &fault)
+            stopReason e &fault
 
-    /// Rethrows <paramref name="fault"/> when set (with its original stack), else returns <paramref name="result"/>.
-    let inline private rethrowOr (fault: exn | null) (result: Result<'T, PmemError>) =
+    /// Rethrows <paramref name="fault"/> when set (with its original stack), else the value, or the error.
+    let inline private rethrowOr (fault: exn | null) (stopped: PmemError | null) (value: 'T) : Result<'T, PmemError> =
         match fault with
-        | null -> result
-        | fault ->
-            ExceptionDispatchInfo.Throw fault
-            result
+        | null -> ()
+        | fault -> ExceptionDispatchInfo.Throw fault
+
+        match stopped with
+        | null -> Ok value
+        | e -> Error e
 
     /// A commit on a thread whose own buffers are rented (a plan whose code commits) or whose active journal is
     /// another's (a commit inside a render or an atomic commit's plan): fresh buffers, or the own ones with the other
@@ -130,13 +134,14 @@ module internal DurableCommit =
         let journal = scratch.Journal
         let outer = thread.Other
         thread.Other <- if own then null else journal
+        let mutable value = Unchecked.defaultof<'T>
         let mutable fault = null
-        let result = runAndApply target options events journal &plan &fault
+        let stopped = runAndApply target options events journal &plan &value &fault
         thread.Other <- outer
         journal.Clear()
         scratch.InUse <- false
         target.End slot
-        rethrowOr fault result
+        rethrowOr fault stopped value
 
     /// <summary>
     /// Claims the target, runs the plan into the thread's scratch journal (phase 1, nothing stored), hands the steps to
@@ -145,7 +150,7 @@ module internal DurableCommit =
     /// </summary>
     /// <remarks>
     /// Why so lean (the thread's slot read once, for the claim, the buffers and the end; the buffers re-read, not kept;
-    /// no finally; the plan and the apply in a call of their own, runAndApply): this code runs while the previous
+    /// no finally; one exception handler, runAndApply; the result built once, at the end): this code runs while the previous
     /// commit's drain completes, and every memory write it makes (a call's saved registers, a value spilled to the
     /// stack) queues behind that drain; past the store queue's depth the commit waits for the drain instead of
     /// overlapping it, which hand-written C# (a store, a flush, a fence) never does.
@@ -168,12 +173,13 @@ module internal DurableCommit =
             else
                 // The own buffers: their journal is the active one while InUse (and Other is null).
                 thread.InUse <- true
+                let mutable value = Unchecked.defaultof<'T>
                 let mutable fault = null
-                let result = runAndApply target options events thread.Journal &plan &fault
+                let stopped = runAndApply target options events thread.Journal &plan &value &fault
                 thread.Journal.Clear()
                 thread.InUse <- false
                 target.End slot
-                rethrowOr fault result
+                rethrowOr fault stopped value
 
     /// commitBody for any plan (shared code for every reference type 'T).
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =

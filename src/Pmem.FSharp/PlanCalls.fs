@@ -1,6 +1,7 @@
 namespace Pmem.FSharp
 
 open System
+open System.Diagnostics
 open System.ComponentModel
 open System.Runtime.CompilerServices
 open Pmem
@@ -61,6 +62,15 @@ type PlanCalls =
 
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member RunNow(journal: obj, plan: inref<Durable<'T>>) : 'T = PlanCalls.RunPlan(journal, plan)
+
+    /// <paramref name="plan"/> as a Durable&lt;'U&gt;, where 'T and 'U are the same type (unit), field by field: a
+    /// reinterpreting copy of a local is one wide load of fields just written one by one, which store-to-load
+    /// forwarding cannot serve (behind the previous commit's drain, it waits for that drain). Through a byref
+    /// parameter (any local): F# emits no .tail for such a call (PlanNothing: why that matters).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member RetypedAt(plan: Durable<'T>, _site: byref<int>) : Durable<'U> =
+        Debug.Assert(Type.op_Equality (typeof<'T>, typeof<'U>), "the same type")
+        { Run = plan.Run; Then = plan.Then; A = plan.A; B = plan.B }
 
     /// Runs <paramref name="plan"/> into the journal of the running plan (what the builder's inline members call).
     /// By value: inlined, the plan stays in registers (a plan passed by address is kept in memory, four stores).
@@ -124,7 +134,11 @@ type PlanCalls =
         // A unit plan goes to code of its own (DurableCommit.commitUnit: why); the test is folded where 'T is known.
         if Type.op_Equality (typeof<'T>, typeof<unit>) then
             let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
-            let mutable result = DurableCommit.commitUnit target.CommitTarget options null &unitPlan
-            Unsafe.As<Result<unit, PmemError>, Result<'T, PmemError>>(&result)
+            // Rebuilt, not reinterpreted through a local: the callee writes the result field by field, behind the
+            // drain it just issued, and a wide load of it could not be forwarded from those writes (it would wait for
+            // the drain, which the next operation's work could otherwise overlap).
+            match DurableCommit.commitUnit target.CommitTarget options null &unitPlan with
+            | Ok () -> Ok Unchecked.defaultof<'T>
+            | Error e -> Error e
         else
             DurableCommit.commitOn target.CommitTarget options null &plan

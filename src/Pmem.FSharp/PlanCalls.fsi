@@ -50,6 +50,10 @@ type PlanCalls =
     /// Runs the plan into the journal of the running plan now (the plan passed by value: see PlanCalls.fs).
     static member RunPlan: journal: obj * plan: Durable<'T> -> 'T
 
+    /// The plan as a Durable&lt;'U&gt; where 'T and 'U are the same type (unit), copied field by field (through a
+    /// byref parameter, so that F# emits no .tail for the call).
+    static member RetypedAt: plan: Durable<'T> * _site: byref<int> -> Durable<'U>
+
     /// A plan that records nothing and returns <paramref name="value"/> (no allocation when 'T is unit).
     static member Value: value: 'T -> Durable<'T>
 

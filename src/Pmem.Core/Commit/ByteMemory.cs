@@ -48,11 +48,11 @@ internal static class ByteMemory
     /// <paramref name="range"/> is its start in the array times 2^32 plus its length.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte[]? ArrayOf(in ReadOnlyMemory<byte> memory, out long range)
+    public static byte[]? ArrayOf(ReadOnlyMemory<byte> memory, out long range)
     {
         if (s_viewHolds)
         {
-            ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref Unsafe.AsRef(in memory));
+            ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref memory);
             object? owner = view.Object;
             // Exactly a byte[] (an sbyte[] is a byte[] to a cast): anything else takes the general way.
             if (owner is not null && owner.GetType() == typeof(byte[]))
