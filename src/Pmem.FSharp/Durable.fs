@@ -85,10 +85,10 @@ module Durable =
     // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitBody).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
-        let mutable range = 0L
+        let struct (array, range) = ByteMemory.ArrayOf bytes
 
         // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
-        match ByteMemory.ArrayOf(bytes, &range) with
+        match array with
         | null -> writeOtherMemory offset bytes
         | array -> PlanRun.store array offset range
 

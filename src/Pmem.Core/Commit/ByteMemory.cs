@@ -44,37 +44,31 @@ internal static class ByteMemory
     }
 
     /// <summary>
-    /// The array <paramref name="memory"/> is part of, or null when it is not an array's (a MemoryManager's); then
-    /// <paramref name="range"/> is its start in the array times 2^32 plus its length.
+    /// The array <paramref name="memory"/> is part of, or null when it is not an array's (a MemoryManager's), and its
+    /// range there: its start times 2^32 plus its length. A pair returned in registers, not an out parameter (a local
+    /// kept in memory).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte[]? ArrayOf(ReadOnlyMemory<byte> memory, out long range)
+    public static (byte[]? Array, long Range) ArrayOf(ReadOnlyMemory<byte> memory)
     {
         if (s_viewHolds)
         {
-            ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref memory);
+            // A bit cast of the value, not a view through its address: the memory's fields stay in registers.
+            View view = Unsafe.BitCast<ReadOnlyMemory<byte>, View>(memory);
             object? owner = view.Object;
             // Exactly a byte[] (an sbyte[] is a byte[] to a cast): anything else takes the general way.
             if (owner is not null && owner.GetType() == typeof(byte[]))
             {
-                range = ((long)(view.Index & IndexMask) << 32) | (uint)view.Length;
-                return Unsafe.As<byte[]>(owner);
+                return (Unsafe.As<byte[]>(owner), ((long)(view.Index & IndexMask) << 32) | (uint)view.Length);
             }
         }
 
-        return ArrayOfGeneral(memory, out range);
+        return ArrayOfGeneral(memory);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static byte[]? ArrayOfGeneral(ReadOnlyMemory<byte> memory, out long range)
-    {
-        if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment) && segment.Array is { } array)
-        {
-            range = ((long)segment.Offset << 32) | (uint)segment.Count;
-            return array;
-        }
-
-        range = 0;
-        return null;
-    }
+    private static (byte[]? Array, long Range) ArrayOfGeneral(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment) && segment.Array is { } array
+            ? (array, ((long)segment.Offset << 32) | (uint)segment.Count)
+            : (null, 0);
 }
