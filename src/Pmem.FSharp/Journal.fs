@@ -83,6 +83,7 @@ type internal Journal() =
     /// Prepares for a plan: reads go to <paramref name="target"/> (zeros when null) and ranges are checked against
     /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
     /// journal records reads and out-of-range writes instead of stopping at them.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
         Debug.Assert((work.Count = 0), "the journal was cleared")
         // The fields that seldom change are stored only when they do: every store here queues behind the previous
