@@ -40,9 +40,7 @@ type internal Journal() =
     // Steps are built in place from their operands (CommitWork.Append), never passed as a CommitStep value: a struct
     // built field by field on the stack and then copied with wide loads defeats store-to-load forwarding, and behind
     // the previous commit's drain that load waits for the drain (the whole commit then runs after it instead of in
-    // its shadow). The recording members are inlined whatever the profile says: code compiled while other plans ran
-    // would otherwise call them, and a call's frame is memory writes too.
-    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    // its shadow).
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
@@ -55,7 +53,6 @@ type internal Journal() =
         else
             raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
 
-    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let record (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
         if not (inRange offset length) then
             badWrite kind offset length value
@@ -163,17 +160,14 @@ type internal Journal() =
             work.Append(CommitStepKind.Write, offset, length, int64 (work.AddMemory data), true)
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
-    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.WriteScalar(offset: int64, size: int, value: int64) =
         Debug.Assert((size = 1 || size = 2 || size = 4 || size = 8), "scalar width")
 
         record CommitStepKind.Scalar offset (int64 size) value
 
-    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.Fill(offset: int64, length: int64, value: byte) =
         record CommitStepKind.Fill offset length (int64 value)
 
-    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.Barrier() =
         work.Append(CommitStepKind.Barrier, 0L, 0L, 0L, true)
 

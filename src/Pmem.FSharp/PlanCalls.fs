@@ -134,11 +134,7 @@ type PlanCalls =
         // A unit plan goes to code of its own (DurableCommit.commitUnit: why); the test is folded where 'T is known.
         if Type.op_Equality (typeof<'T>, typeof<unit>) then
             let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
-            // Rebuilt, not reinterpreted through a local: the callee writes the result field by field, behind the
-            // drain it just issued, and a wide load of it could not be forwarded from those writes (it would wait for
-            // the drain, which the next operation's work could otherwise overlap).
-            match DurableCommit.commitUnit target.CommitTarget options null &unitPlan with
-            | Ok () -> Ok Unchecked.defaultof<'T>
-            | Error e -> Error e
+            let mutable result = DurableCommit.commitUnit target.CommitTarget options null &unitPlan
+            Unsafe.As<Result<unit, PmemError>, Result<'T, PmemError>>(&result)
         else
             DurableCommit.commitOn target.CommitTarget options null &plan
