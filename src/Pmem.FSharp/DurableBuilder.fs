@@ -3,7 +3,6 @@ namespace Pmem.FSharp
 #nowarn "3501" // PlanCalls: the inline members call it
 
 open System
-open System.Runtime.CompilerServices
 
 // The members other than Run and Delay run while the plan runs (a durable { } body is the generator Run wraps), so
 // they record into the plan's journal at once: inline, with the continuation inlined, a block compiles to straight

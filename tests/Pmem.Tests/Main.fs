@@ -62,6 +62,7 @@ let allTests =
           ErrorKindTests.tests
           CommitFastPathTests.tests
           CommitFlushOrderTests.tests
+          ByteMemoryTests.tests
           ArchitectureTests.tests ]
 
 /// Counts of the run, kept by the printer and printed by <c>main</c> after Expecto has finished writing.

@@ -11,9 +11,9 @@ namespace Pmem;
 /// there (its frame is memory writes, made while the previous commit's drain completes).
 /// </summary>
 /// <remarks>
-/// Reads the memory's three fields (its object, its start, its length) through a view of the same shape. That the
-/// shape holds is checked once, on a memory whose fields are known; if it ever does not (another runtime), every call
-/// goes to TryGetArray instead.
+/// Reads the memory's three fields (its object, its start, its length) by a bit cast to a struct of the same shape.
+/// That the shape holds is checked once, on a memory whose fields are known; if it ever does not (another runtime),
+/// every call goes to TryGetArray instead.
 /// </remarks>
 internal static class ByteMemory
 {
@@ -38,8 +38,7 @@ internal static class ByteMemory
         }
 
         byte[] array = new byte[8];
-        var memory = new ReadOnlyMemory<byte>(array, 3, 4);
-        ref readonly View view = ref Unsafe.As<ReadOnlyMemory<byte>, View>(ref memory);
+        View view = Unsafe.BitCast<ReadOnlyMemory<byte>, View>(new ReadOnlyMemory<byte>(array, 3, 4));
         return ReferenceEquals(view.Object, array) && view.Index == 3 && view.Length == 4;
     }
 

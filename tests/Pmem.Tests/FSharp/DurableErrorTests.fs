@@ -9,20 +9,7 @@ open Pmem.FSharp
 open Pmem.Tests.TestDsl
 open Pmem.Tests.DurableModel
 open Pmem.Tests.DurableFixtures
-
-/// Memory that no array backs (a MemoryManager over native memory), for the journal's non-array write path.
-type private NativeBytes(contents: byte array) =
-    inherit System.Buffers.MemoryManager<byte>()
-    let pointer = System.Runtime.InteropServices.NativeMemory.Alloc(unativeint contents.Length)
-
-    do contents.AsSpan().CopyTo(System.Span<byte>(pointer, contents.Length))
-
-    override _.GetSpan() = System.Span<byte>(pointer, contents.Length)
-    override _.Pin(_) = new System.Buffers.MemoryHandle(pointer)
-    override _.Unpin() = ()
-
-    override _.Dispose(_) =
-        System.Runtime.InteropServices.NativeMemory.Free pointer
+open Pmem.Tests.NativeMemoryFixtures
 
 let private errorTests =
     testList
