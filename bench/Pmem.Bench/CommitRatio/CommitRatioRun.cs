@@ -158,9 +158,9 @@ internal static unsafe class CommitRatioRun
             "runs after it instead of in its shadow. Between one drain and the next a 4 KiB write's commit makes about 108 " +
             "memory writes besides its 64 non-temporal stores where the C# makes 34, and a one-write commit about 79 where " +
             "the C# makes 23 (and runs about 2.5 times the instructions); the 4 KiB write, whose drain is the longest, loses " +
-            "most, and by how much depends on the JIT: in runs where its profile-guided inlining folded the plan's generator " +
-            "into the commit its ratio was about 1.1×, where the generator stayed a call of its own (and with " +
-            "`DOTNET_TieredPGO=0`) 1.4–1.7× (runs of December 6 on the machine above). The scatter plans iterate their offsets array (`for offset in offsets`); " +
+            "most, and by how much depends on what the JIT inlined: 1.07–1.13× in some runs, 1.4–1.7× in others and " +
+            "always with `DOTNET_TieredPGO=0` (runs of December 6 on the machine above); traced, the slow case has the plan's " +
+            "generator as a call of its own, whose frame and 32-byte result, with the calls around it, add 20 to 40 memory writes. The scatter plans iterate their offsets array (`for offset in offsets`); " +
             "`for k in a .. b` would allocate a range and its enumerator per plan.");
         md.AppendLine();
         return md.ToString();
