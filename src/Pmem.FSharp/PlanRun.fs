@@ -172,7 +172,9 @@ module internal PlanRun =
             // What a block leaves is often its last write (DurableBuilder.BindReturn): recorded here.
             if isNull next.Then then
                 if not (tryRecord journal next.Run next.A next.B) then
-                    runParts journal next.Run null next.A next.B
+                    // Not a store held as data: a whole plan as a closure.
+                    Debug.Assert((next.Run :? (Journal -> unit)), "a unit plan")
+                    (Unsafe.As<Journal -> unit> next.Run) journal
             else
                 runParts journal next.Run next.Then next.A next.B
         else

@@ -78,7 +78,10 @@ let private errorTests =
                       }
 
                   Durable.commit mapping plan =! Ok()
-                  Mapping.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |])
+                  Mapping.read 0L 12L mapping =! [| 4uy; 5uy; 6uy; 7uy; 8uy; 0uy; 0uy; 0uy; 0xAAuy; 0xBBuy; 0xCCuy; 0uy |]
+                  // Memory no array backs as a block's last write (a plan that is a closure, what the block leaves).
+                  Durable.commit mapping (durable { do! Durable.writeMemory 12L (Memory.op_Implicit native.Memory: ReadOnlyMemory<byte>) }) =! Ok()
+                  Mapping.read 12L 3L mapping =! [| 0xAAuy; 0xBBuy; 0xCCuy |])
 
           testCase "writeMemory of a pinned array's slice, and write of an sbyte[] passed as a byte[], store their bytes"
           <| fun () ->
