@@ -219,15 +219,16 @@ let private disposal =
 
           yield testCase "Dispose during an operation unmaps only when the operation ends" (fun () ->
               use dir = diskDir ()
-              let m = map (dir.File "held") 4096L PmemFileFlags.Create
+              let path = dir.File "held"
+              let m = map path 4096L PmemFileFlags.Create
               let address = m.Address
               let mutable p = NativeInterop.NativePtr.nullPtr<byte>
               m.Buffer.AcquirePointer(&p)
               m.Dispose()
-              mapsEntry address |> Option.isSome =! true
+              mapsEntry address path |> Option.isSome =! true
               NativeInterop.NativePtr.write p 42uy // still mapped: no fault
               m.Buffer.ReleasePointer()
-              mapsEntry address =! None)
+              mapsEntry address path =! None)
 
           yield testCase "range checks refuse bad offsets and lengths" (fun () ->
               use dir = diskDir ()

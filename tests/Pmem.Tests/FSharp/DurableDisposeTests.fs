@@ -99,13 +99,13 @@ let tests =
                   durable {
                       do! Durable.writeInt64 0L 7L
                       mapping.Dispose()
-                      mappedDuringPlan <- Some(mapsEntry address |> Option.isSome)
+                      mappedDuringPlan <- Some(mapsEntry address path |> Option.isSome)
                       do! Durable.writeInt64 8L 9L
                   }
 
               Durable.commit mapping plan =! Ok()
               mappedDuringPlan =! Some true
-              mapsEntry address =! None
+              mapsEntry address path =! None
               Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
               let bytes = File.ReadAllBytes path
               BitConverter.ToInt64(bytes, 0) =! 7L
@@ -130,7 +130,7 @@ let tests =
                   }
 
               Durable.commit outer plan =! Ok(Ok())
-              mapsEntry innerAddress =! None
+              mapsEntry innerAddress innerPath =! None
               BitConverter.ToInt64(File.ReadAllBytes innerPath, 0) =! 2L
               let mutable read = Array.zeroCreate<byte> 16
               outer.Read(0L, Span read)

@@ -55,7 +55,8 @@ let private ownership =
 
           yield testCase "a lease holds the mapping: Dispose on another thread returns at once, the unmap waits for the lease" (fun () ->
               use dir = shmDir ()
-              let mapping = PmemFile.Map(dir.File "lease.pmem", 8192L, PmemFileFlags.Create)
+              let path = dir.File "lease.pmem"
+              let mapping = PmemFile.Map(path, 8192L, PmemFileFlags.Create)
               let address = mapping.Address
               use leased = new ManualResetEventSlim(false)
               use disposed = new ManualResetEventSlim(false)
@@ -66,7 +67,7 @@ let private ownership =
                   leased.Set()
                   if not (disposed.Wait(TimeSpan.FromSeconds 30.0)) then failwith "Dispose did not return while a lease was held"
                   lease.Span.Fill 9uy // no fault: still mapped
-                  seenMapped <- mapsEntry address |> Option.isSome
+                  seenMapped <- mapsEntry address path |> Option.isSome
 
               let t = Thread(holder, IsBackground = true)
               t.Start()
@@ -76,11 +77,12 @@ let private ownership =
               disposed.Set()
               t.Join()
               seenMapped =! true
-              mapsEntry address =! None)
+              mapsEntry address path =! None)
 
           yield testCase "leases on two mappings end in any order; the disposed one unmaps at its lease's end" (fun () ->
               use dir = shmDir ()
-              let a = PmemFile.Map(dir.File "a.pmem", 4096L, PmemFileFlags.Create)
+              let pathA = dir.File "a.pmem"
+              let a = PmemFile.Map(pathA, 4096L, PmemFileFlags.Create)
               use b = PmemFile.Map(dir.File "b.pmem", 4096L, PmemFileFlags.Create)
               let addressA = a.Address
               let la = a.Lease(0L, 64)
@@ -91,9 +93,9 @@ let private ownership =
               la.Dispose()
               lb.Dispose() // not innermost: still fine
               la2.Span.Fill 2uy
-              mapsEntry addressA |> Option.isSome =! true
+              mapsEntry addressA pathA |> Option.isSome =! true
               la2.Dispose()
-              mapsEntry addressA =! None
+              mapsEntry addressA pathA =! None
               use lease = b.Lease(0L, 64)
               lease.Span[0] =! 0uy) ]
 
@@ -148,7 +150,7 @@ let private disposalWith (budget: Budget) (opsBudget: Budget) =
 
                   race barrier (commitAndDispose 0L) (commitAndDispose 1L)
                   a.IsDisposed =! true
-                  if round % 500 = 0 then mapsEntry address =! None
+                  if round % 500 = 0 then mapsEntry address path =! None
 
               Expect.isEmpty failures "every commit was Ok or Disposed")
 
@@ -181,7 +183,7 @@ let private disposalWith (budget: Budget) (opsBudget: Budget) =
                   race barrier (commitAndDispose a b) (commitAndDispose b a)
                   (a.IsDisposed, b.IsDisposed) =! (true, true)
                   if round % 500 = 0 then
-                      for address in addresses do mapsEntry address =! None
+                      for address, path in List.zip addresses [ pathA; pathB ] do mapsEntry address path =! None
 
               Expect.isEmpty failures "every commit was Ok or Disposed"
               // Both plans ran to their end on mapped memory: the last round's words are in both files.

@@ -148,10 +148,14 @@ type GuardedRegion(pages: int) =
     interface IDisposable with
         member _.Dispose() = Pmem.Interop.Libc.munmap(baseAddr, total) |> ignore
 
-/// Whether an address appears as the start of a line in /proc/self/maps, and with which permissions.
-let mapsEntry (address: nativeint) =
+/// The permissions of the line of /proc/self/maps that maps <paramref name="path"/> from <paramref name="address"/>,
+/// or None. The file is part of the match: once unmapped, the address may be reused at once by a mapping that a test
+/// running in parallel makes.
+let mapsEntry (address: nativeint) (path: string) =
     File.ReadAllLines "/proc/self/maps"
     |> Array.tryPick (fun line ->
-        let range = line.Split(' ').[0]
-        let start = Convert.ToUInt64(range.Split('-').[0], 16)
-        if start = uint64 address then Some(line.Split(' ').[1]) else None)
+        let fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries)
+        let start = Convert.ToUInt64(fields[0].Split('-').[0], 16)
+        let file = if fields.Length = 6 then fields[5] else ""
+
+        if start = uint64 address && file.StartsWith path then Some fields[1] else None)
