@@ -88,14 +88,10 @@ type PlanCalls =
                 // returned a Journal.
                 journal.WriteScalar(plan.A, code.Operand, plan.B)
                 Unchecked.defaultof<'T>
-            | run when Type.op_Equality (run.GetType(), typeof<byte array>) ->
+            | run when PlanRun.isBytes run ->
                 // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runParts's
-                // frame. An exact type test (a compare), not :? (a runtime helper call, since an sbyte[] is a byte[]
-                // to the runtime): values live across a call on any path are kept in memory on every path, which in
-                // a loop of writes was four stores per write. Anything else goes to runParts, which tests fully.
-                let bytes = Unsafe.As<byte array> run
-                let b = plan.B
-                journal.Write(plan.A, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+                // frame; anything else goes to runParts, which tests fully.
+                PlanRun.recordBytes journal (Unchecked.nonNull (Unsafe.As<byte array> run)) plan.A plan.B
                 Unchecked.defaultof<'T>
             | run -> PlanRun.runParts journal run null plan.A plan.B
         else

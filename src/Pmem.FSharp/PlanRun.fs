@@ -75,9 +75,15 @@ module internal PlanRun =
     let delayed (generator: unit -> Durable<'T>) : Durable<'T> =
         { Run = StepCode.Delayed; Then = generator; A = 0L; B = 0L }
 
+    /// Whether <paramref name="run"/> is exactly a byte array: a compare, where <c>:? byte array</c> is a runtime
+    /// helper call (an sbyte[] is a byte[] to the runtime), and values live across a call on any path are kept in
+    /// memory on every path (in a loop of writes, four stores per write).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let isBytes (run: obj) = Type.op_Equality (run.GetType(), typeof<byte array>)
+
     /// Records a write of <c>B &amp;&amp;&amp; 0xFFFFFFFF</c> bytes of <paramref name="bytes"/> from <c>B &gt;&gt;&gt; 32</c> at A.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    let private recordBytes (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
+    let recordBytes (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
         journal.Write(a, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
 
     /// tryRecord's last case, out of line: an array the runtime also calls a byte[] (an sbyte[] cast to one) is
@@ -91,8 +97,7 @@ module internal PlanRun =
         | _ -> false
 
     /// Records the single store <paramref name="run"/> holds as data (nothing for null); false when it is a closure.
-    /// A byte array is recognised by its exact type (a compare) before the full test (a runtime helper call, out of
-    /// line): values live across a call on any path are kept in memory on every path.
+    /// A byte array is recognised by its exact type (isBytes) before the full test, out of line.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private tryRecord (journal: Journal) (run: obj | null) (a: int64) (b: int64) =
         match run with
@@ -105,7 +110,7 @@ module internal PlanRun =
             | _ -> ()
 
             true
-        | run when Type.op_Equality (run.GetType(), typeof<byte array>) ->
+        | run when isBytes run ->
             recordBytes journal (Unsafe.As<byte array> run |> Unchecked.nonNull) a b
             true
         | run -> tryRecordOther journal run a b
@@ -161,8 +166,8 @@ module internal PlanRun =
     /// every step through the builder and usually returns nothing.</summary>
     /// <remarks>
     /// Nothing but the journal is kept across the generator's call (the loop of runParts keeps its state there, each
-    /// value a store to the stack, queued behind the previous commit's drain); what the generator returns, if
-    /// anything, goes to runParts.
+    /// value a store to the stack, queued behind the previous commit's drain). What the generator returns is recorded
+    /// here when it is a store held as data, run when it is a closure, and handed to runParts when it chains more.
     /// </remarks>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let runUnitInRef (journal: Journal) (plan: inref<Durable<unit>>) : unit =

@@ -51,6 +51,24 @@ internal static class CommitApply
     }
 
     /// <summary>
+    /// <see cref="Run"/>, returning the <see cref="PmemException"/> the stores raise (msync, a target's public members)
+    /// instead of throwing it: what <see cref="ICommitTarget.Apply"/> answers.
+    /// </summary>
+    public static PmemException? RunReporting<TStores>(ref TStores stores, bool pmem, CommitWork work)
+        where TStores : ICommitStores
+    {
+        try
+        {
+            Run(ref stores, pmem, work);
+            return null;
+        }
+        catch (PmemException e)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>
     /// The commonest commits, one store on pmem (a scalar, a write or a fill): stored, its touched lines flushed,
     /// drained (as <c>work.FinalDrain</c> says): exactly the calls <see cref="Apply"/> issues for it, in the same order,
     /// without the group loop. False, having issued nothing, for any other work (several steps, msync, recorded events).

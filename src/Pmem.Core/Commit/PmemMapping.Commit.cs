@@ -51,15 +51,14 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             {
                 ReserveCommit(work);
             }
-
-            var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-            CommitApply.Run(ref stores, IsPmem, work);
-            return null;
         }
         catch (PmemException e)
         {
             return e;
         }
+
+        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
+        return CommitApply.RunReporting(ref stores, IsPmem, work);
     }
 
     /// <summary>A read-only mapping: a commit that stores anything is refused before its first store (reads-only plans run).</summary>

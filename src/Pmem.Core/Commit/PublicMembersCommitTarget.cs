@@ -30,17 +30,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
     public PmemException? Apply(CommitWork work)
     {
+        // What the target's public members raise (its msync, a read-only target) is the commit's error.
         var stores = new Stores(target);
-        try
-        {
-            CommitApply.Run(ref stores, target.IsPmem, work);
-            return null;
-        }
-        catch (PmemException e)
-        {
-            // What the target's public members raise (its msync, a read-only target): the commit's error.
-            return e;
-        }
+        return CommitApply.RunReporting(ref stores, target.IsPmem, work);
     }
 
     private readonly struct Stores(IPmemTarget target) : ICommitStores

@@ -27,15 +27,7 @@ public sealed partial class PmemSimulator : ICommitTarget
     PmemException? ICommitTarget.Apply(CommitWork work)
     {
         var stores = new Stores(this);
-        try
-        {
-            CommitApply.Run(ref stores, IsPmem, work);
-            return null;
-        }
-        catch (PmemException e)
-        {
-            return e;
-        }
+        return CommitApply.RunReporting(ref stores, IsPmem, work);
     }
 
     private readonly struct Stores(PmemSimulator device) : ICommitStores
