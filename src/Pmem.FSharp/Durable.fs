@@ -77,20 +77,27 @@ module Durable =
     // Writes: scalars, fills, barriers and writes of an array's bytes are data in the plan (PlanRun.StepCode), no
     // allocation; a write of other memory (a MemoryManager's, say) is one closure.
 
+    /// The closure that records a write of memory no array backs; a reference, returned in a register (a plan
+    /// returned from a call is a 32-byte struct the caller's frame zeroes on every path).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private writeOtherMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
-        general (fun journal -> journal.Write(offset, bytes))
+    let private writeOtherMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) : obj =
+        (fun (journal: Journal) -> journal.Write(offset, bytes)) :> obj
 
-    // Inlined into the plan's generator: a call's frame (saved registers, the plan returned through memory) is memory
+    // Inlined into a block's code (DurableBuilder.Run): a call's frame (saved registers, the plan returned through memory) is memory
     // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitBody).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         let struct (array, range) = ByteMemory.ArrayOf bytes
 
         // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
-        match array with
-        | null -> writeOtherMemory offset bytes
-        | array -> PlanRun.store array offset range
+        // One plan built after the branch (a plan built in the rarely taken branch is a constructor call there, and
+        // a 32-byte local the frame zeroes on every path); a closure's plan ignores A and B.
+        let run: obj =
+            match array with
+            | null -> writeOtherMemory offset bytes
+            | array -> array
+
+        PlanRun.store run offset range
 
     let write (offset: int64) (bytes: byte array) = writeMemory offset (ReadOnlyMemory bytes)
 

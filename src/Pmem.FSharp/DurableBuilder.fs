@@ -40,11 +40,19 @@ type DurableBuilder() =
 
     member inline _.Delay([<InlineIfLambda>] generator: unit -> Durable<'T>) = generator
 
-    // Inline, ending in a call with a byref argument: the caller's function then builds the plan in place, with no
-    // .tail call (which would keep it from tiering) and no frame of its own.
-    member inline _.Run(generator: unit -> Durable<'T>) =
+    // The block's code in one closure that takes the running plan's journal: what the block leaves to run (its last
+    // `do!`, BindReturn) is recorded there with the journal at hand, not returned (a 32-byte struct, through memory)
+    // to the commit. Calls with a byref argument: F# emits no .tail for them (a .tail call keeps a function from
+    // tiering), and the caller's function builds the plan in place, with no frame of its own.
+    member inline _.Run([<InlineIfLambda>] generator: unit -> Durable<'T>) =
         let mutable site = 0
-        PlanCalls.DelayedAt(generator, &site)
+
+        PlanCalls.BlockAt(
+            (fun journal ->
+                let mutable last = 0
+                PlanCalls.RunLast(journal, generator (), &last)),
+            &site
+        )
 
     member inline _.For(items: 'T seq, [<InlineIfLambda>] body: 'T -> Durable<unit>) : Durable<unit> =
         let journal = PlanCalls.Current()

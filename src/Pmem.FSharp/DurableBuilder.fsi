@@ -36,7 +36,7 @@ type DurableBuilder =
     member inline Delay: [<InlineIfLambda>] generator: (unit -> Durable<'T>) -> (unit -> Durable<'T>)
 
     /// Turns the delayed body into a cold plan: the body runs each time the plan is committed or rendered.
-    member inline Run: generator: (unit -> Durable<'T>) -> Durable<'T>
+    member inline Run: [<InlineIfLambda>] generator: (unit -> Durable<'T>) -> Durable<'T>
 
     /// Enables <c>for item in items do …</c>.
     member inline For: items: 'T seq * [<InlineIfLambda>] body: ('T -> Durable<unit>) -> Durable<unit>

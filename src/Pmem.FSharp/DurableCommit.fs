@@ -68,6 +68,12 @@ module internal DurableCommit =
         | null -> null
         | e -> PmemError.ofException e
 
+    /// The journal reset for <paramref name="target"/>, the options set: before the plan runs, so that the options
+    /// are not kept while it runs.
+    let inline private prepare (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (journal: Journal) =
+        journal.Reset(target, target.Length, false)
+        journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
+
     /// <summary>Both phases (runThenApply): null, having put the plan's value in <paramref name="value"/>, or why the
     /// plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only mapping) as an error.
     /// One reference leaves the handler, not a Result (three values kept in memory, then copied).</summary>
@@ -90,9 +96,7 @@ module internal DurableCommit =
         (value: byref<'T>)
         (fault: byref<exn | null>)
         : PmemError | null =
-        journal.Reset(target, target.Length, false)
-        // Before the plan runs, so that the options are not kept while it runs.
-        journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
+        prepare target options events journal
 
         try
             if Type.op_Equality (typeof<'T>, typeof<unit>) then
@@ -143,6 +147,15 @@ module internal DurableCommit =
         target.End slot
         rethrowOr fault stopped value
 
+    /// commitBlock on a thread whose buffers are in use (commitNested): the block as a plan.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private blockNested (target: ICommitTarget) (options: CommitOptions) (code: obj -> unit) (slot: MappingUse) (thread: CommitScratch) =
+        let plan = PlanRun.block code
+
+        match commitNested target options null &plan slot thread with
+        | Ok() -> null
+        | Error e -> e
+
     /// <summary>
     /// Claims the target, runs the plan into the thread's scratch journal (phase 1, nothing stored), hands the steps to
     /// the target (phase 2); <c>Error Disposed</c> when the target was disposed, without running the plan.
@@ -181,6 +194,46 @@ module internal DurableCommit =
                 target.End slot
                 rethrowOr fault stopped value
 
+    /// <summary>commitBody for a durable { } block whose value is unit (PlanRun.block: <paramref name="code"/> records
+    /// its steps into the journal it is given): null when the block is durable, else why not.</summary>
+    /// <remarks>
+    /// The commonest plan, as code of its own that takes the block's code, not the plan: the caller keeps no plan in
+    /// memory to pass by address, and the answer is one reference, returned in a register, not a Result (a struct
+    /// returned through memory); PlanCalls.Commit makes the Result where it is inlined.
+    /// </remarks>
+    let commitBlock (target: ICommitTarget) (options: CommitOptions) (code: obj -> unit) : PmemError | null =
+        let slot = MappingUse.ForThisThread
+
+        if not (target.TryBegin slot) then
+            PmemError.Disposed
+        else
+            let thread = CommitScratch.In slot
+
+            if thread.InUse || not (isNull thread.Other) then
+                blockNested target options code slot thread
+            else
+                thread.InUse <- true
+                let journal = thread.Journal
+                let mutable fault = null
+                prepare target options null journal
+
+                let stopped =
+                    try
+                        code journal
+                        errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
+                    with e ->
+                        stopReason e &fault
+
+                thread.Journal.Clear()
+                thread.InUse <- false
+                target.End slot
+
+                match fault with
+                | null -> stopped
+                | fault ->
+                    ExceptionDispatchInfo.Throw fault
+                    stopped
+
     /// commitBody for any plan (shared code for every reference type 'T).
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
         commitBody target options events &plan
@@ -188,8 +241,11 @@ module internal DurableCommit =
     /// commitBody for a Durable&lt;unit&gt;, the commonest plan, as code of its own: a generic function over a reference
     /// type is compiled once for all of them and looks its types up at run time (its generic context kept in memory,
     /// a store that queues behind the previous commit's drain, like every other), where this one knows them.
-    let commitUnit (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<unit>>) =
-        commitBody target options events &plan
+    /// The plan comes as its fields: a caller that passed its address would keep its plan in memory on every path,
+    /// a block's included (PlanCalls.Commit).
+    let commitUnit (target: ICommitTarget) (options: CommitOptions) (run: obj | null) (next: obj | null) (a: int64) (b: int64) =
+        let plan: Durable<unit> = { Run = run; Then = next; A = a; B = b }
+        commitBody target options null &plan
 
     let commitWith (options: CommitOptions) (target: IPmemTarget) (plan: Durable<'T>) =
         commitOn target.CommitTarget options null &plan

@@ -41,6 +41,7 @@ type internal Journal() =
     // built field by field on the stack and then copied with wide loads defeats store-to-load forwarding, and behind
     // the previous commit's drain that load waits for the drain (the whole commit then runs after it instead of in
     // its shadow).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
@@ -52,6 +53,11 @@ type internal Journal() =
             work.Append(kind, offset, length, value, false)
         else
             raise (PlanAbortedException(PmemError.OutOfRange(offset, length, capacity)))
+
+    /// badWrite for a write of memory (kept, for a render to show).
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let badMemoryWrite (offset: int64) (data: ReadOnlyMemory<byte>) =
+        badWrite CommitStepKind.Write offset (int64 data.Length) (int64 (work.AddMemory data))
 
     let record (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
         if not (inRange offset length) then
@@ -153,11 +159,11 @@ type internal Journal() =
         let length = int64 data.Length
 
         if not (inRange offset length) then
-            badWrite CommitStepKind.Write offset length (int64 (work.AddMemory data))
+            badMemoryWrite offset data
         elif length > 0L then
             // An empty write is dropped, and no reference to it kept.
             CommitPrefetch.Lines(prefetchBase, offset, length)
-            work.Append(CommitStepKind.Write, offset, length, int64 (work.AddMemory data), true)
+            work.AppendWrite(offset, data)
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =

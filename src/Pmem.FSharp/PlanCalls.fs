@@ -88,6 +88,10 @@ type PlanCalls =
                 // returned a Journal.
                 journal.WriteScalar(plan.A, code.Operand, plan.B)
                 Unchecked.defaultof<'T>
+            | :? StepCode as code when code.Kind = CommitStepKind.Barrier ->
+                // A log append's barrier: not through runParts's frame either.
+                journal.Barrier()
+                Unchecked.defaultof<'T>
             | run when PlanRun.isBytes run ->
                 // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runParts's
                 // frame; anything else goes to runParts, which tests fully.
@@ -120,6 +124,20 @@ type PlanCalls =
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     static member ValueAt(value: 'T, _site: byref<int>) : Durable<'T> = PlanCalls.Value value
 
+    /// A durable { } block's plan: <paramref name="code"/> runs it into the journal it is given (DurableBuilder.Run),
+    /// through a byref parameter: F# emits no .tail for such a call.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member BlockAt(code: obj -> 'T, _site: byref<int>) : Durable<'T> = PlanRun.block code
+
+    /// RunPlan where it ends a block's code (DurableBuilder.Run). F# inlines this small body where it is called, so
+    /// the store to <paramref name="site"/> (any local, dropped by the JIT) keeps RunPlan's call out of tail position:
+    /// F# would emit it as a .tail call, which keeps the block's code from tiering.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member RunLast(journal: obj, plan: Durable<'T>, site: byref<int>) : 'T =
+        let value = PlanCalls.RunPlan(journal, plan)
+        site <- 0
+        value
+
     /// The plan that runs <paramref name="generator"/> each time it runs (what DurableBuilder.Run makes), through a
     /// byref parameter: F# emits no .tail for such a call.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
@@ -129,8 +147,15 @@ type PlanCalls =
     static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) : Result<'T, PmemError> =
         // A unit plan goes to code of its own (DurableCommit.commitUnit: why); the test is folded where 'T is known.
         if Type.op_Equality (typeof<'T>, typeof<unit>) then
-            let unitPlan = &Unsafe.As<Durable<'T>, Durable<unit>>(&Unsafe.AsRef<Durable<'T>>(&plan))
-            let mutable result = DurableCommit.commitUnit target.CommitTarget options null &unitPlan
+            let mutable result =
+                if Object.ReferenceEquals(plan.Run, StepCode.Block) then
+                    // A durable { } block (DurableBuilder.Run): its code alone goes, the Result is made here.
+                    match DurableCommit.commitBlock target.CommitTarget options (Unchecked.nonNull (Unsafe.As<obj -> unit> plan.Then)) with
+                    | null -> Ok()
+                    | e -> Error e
+                else
+                    DurableCommit.commitUnit target.CommitTarget options plan.Run plan.Then plan.A plan.B
+
             Unsafe.As<Result<unit, PmemError>, Result<'T, PmemError>>(&result)
         else
             DurableCommit.commitOn target.CommitTarget options null &plan

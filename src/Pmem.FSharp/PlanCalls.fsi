@@ -63,6 +63,13 @@ type PlanCalls =
     /// Value, through a byref parameter (any local), so that F# emits no .tail for the call.
     static member ValueAt: value: 'T * _site: byref<int> -> Durable<'T>
 
+    /// A durable { } block's plan: <paramref name="code"/> runs it into the journal it is given (through a byref
+    /// parameter, so that F# emits no .tail for the call).
+    static member BlockAt: code: (obj -> 'T) * _site: byref<int> -> Durable<'T>
+
+    /// RunPlan, where it ends a block's code (through a byref parameter, so that F# emits no .tail for the call).
+    static member RunLast: journal: obj * plan: Durable<'T> * site: byref<int> -> 'T
+
     /// Durable.delay, through a byref parameter (any local), so that F# emits no .tail for the call (DurableBuilder.Run).
     static member DelayedAt: generator: (unit -> Durable<'T>) * _site: byref<int> -> Durable<'T>
 

@@ -75,6 +75,11 @@ module internal PlanRun =
     let delayed (generator: unit -> Durable<'T>) : Durable<'T> =
         { Run = StepCode.Delayed; Then = generator; A = 0L; B = 0L }
 
+    /// A durable { } block: <paramref name="code"/> records the block's steps into the journal it is given and
+    /// returns its value.
+    let block (code: obj -> 'T) : Durable<'T> =
+        { Run = StepCode.Block; Then = code; A = 0L; B = 0L }
+
     /// Whether <paramref name="run"/> is exactly a byte array: a compare, where <c>:? byte array</c> is a runtime
     /// helper call (an sbyte[] is a byte[] to the runtime), and values live across a call on any path are kept in
     /// memory on every path (in a loop of writes, four stores per write).
@@ -122,6 +127,10 @@ module internal PlanRun =
     /// that store-to-load forwarding cannot serve (behind the previous commit's drain, such a load waits for the
     /// drain); a zeroed struct local is copied the same way.
     /// </remarks>
+    /// Never inlined: code inlined from the builder (a block's code, DurableBuilder.Run) calls this for what is not a
+    /// single store, and inlined there, this loop (its frame, its values kept across its calls) would cost every
+    /// block memory writes on the common path as well.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
     let runParts (journal: Journal) (first: obj | null) (following: obj | null) (firstA: int64) (firstB: int64) : 'T =
         let mutable run = first
         let mutable andThen = following
@@ -138,6 +147,9 @@ module internal PlanRun =
                     Debug.Assert((run :? (Journal -> 'T)), "a whole plan")
                     value <- (Unsafe.As<Journal -> 'T> run) journal
 
+                running <- false
+            | next when Object.ReferenceEquals(run, StepCode.Block) ->
+                value <- (Unsafe.As<obj -> 'T> next) journal
                 running <- false
             | next ->
                 if not (tryRecord journal run a b) then
@@ -171,7 +183,9 @@ module internal PlanRun =
     /// </remarks>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let runUnitInRef (journal: Journal) (plan: inref<Durable<unit>>) : unit =
-        if Object.ReferenceEquals(plan.Run, StepCode.Delayed) then
+        if Object.ReferenceEquals(plan.Run, StepCode.Block) then
+            (Unsafe.As<obj -> unit> plan.Then) journal
+        elif Object.ReferenceEquals(plan.Run, StepCode.Delayed) then
             let next = (Unsafe.As<unit -> Durable<unit>> plan.Then) ()
 
             // What a block leaves is often its last write (DurableBuilder.BindReturn): recorded here.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Pmem;
@@ -30,8 +31,39 @@ internal enum CommitStepKind : byte
 /// fills leaves nothing to clear; the memory of Write steps lives in a separate list that <see cref="Value"/> indexes.
 /// </remarks>
 [StructLayout(LayoutKind.Auto)]
-internal readonly record struct CommitStep(CommitStepKind Kind, long Offset, long Length, long Value, bool InRange = true)
+internal readonly record struct CommitStep
 {
+    /// <summary>A step of <paramref name="kind"/>; <paramref name="inRange"/>: whether it lies inside the target.</summary>
+    /// <remarks>
+    /// Inlined even where the caller's inlining budget is spent (a block's code, DurableBuilder.Run): a call here
+    /// builds the step on the stack and copies it with wide loads of fields just written one by one, which
+    /// store-to-load forwarding cannot serve, and behind the previous commit's drain such a load waits for the drain.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public CommitStep(CommitStepKind kind, long offset, long length, long value, bool inRange = true)
+    {
+        Kind = kind;
+        Offset = offset;
+        Length = length;
+        Value = value;
+        InRange = inRange;
+    }
+
+    /// <summary>What the step is.</summary>
+    public CommitStepKind Kind { get; }
+
+    /// <summary>Where it starts in the target.</summary>
+    public long Offset { get; }
+
+    /// <summary>How many bytes it covers.</summary>
+    public long Length { get; }
+
+    /// <summary>A Write's memory index, a Scalar's value, a Fill's byte.</summary>
+    public long Value { get; }
+
+    /// <summary>Whether it lies inside the target (false only in a render's journal).</summary>
+    public bool InRange { get; }
+
     /// <summary>A scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).</summary>
     public static CommitStep Scalar(long offset, int size, long value) => new(CommitStepKind.Scalar, offset, size, value);
 }

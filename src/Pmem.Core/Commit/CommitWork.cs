@@ -137,6 +137,32 @@ internal sealed class CommitWork
         _count++;
     }
 
+    /// <summary>Appends a Write step of <paramref name="bytes"/> at <paramref name="offset"/> (in range), keeping the memory.</summary>
+    /// <remarks>As <see cref="Append"/>: either array full goes to a call after which nothing is live.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendWrite(long offset, ReadOnlyMemory<byte> bytes)
+    {
+        int index = _memoryCount;
+        int count = _count;
+        ReadOnlyMemory<byte>[] memory = _memory;
+        CommitStep[] steps = _steps;
+        if ((uint)index < (uint)memory.Length && (uint)count < (uint)steps.Length)
+        {
+            steps[count] = new CommitStep(CommitStepKind.Write, offset, bytes.Length, index, true);
+            _count = count + 1;
+            memory[index] = bytes;
+            _memoryCount = index + 1;
+        }
+        else
+        {
+            AppendWriteGrowing(offset, bytes);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AppendWriteGrowing(long offset, ReadOnlyMemory<byte> bytes) =>
+        Append(CommitStepKind.Write, offset, bytes.Length, AddMemory(bytes), true);
+
     /// <summary>Keeps <paramref name="bytes"/> for a Write step; returns its index.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int AddMemory(ReadOnlyMemory<byte> bytes)

@@ -26,14 +26,25 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         // The short paths store into pmem only, where nothing raises a PmemException.
         if (_shape.Protection == PmemProtection.ReadWrite && _reservation is null)
         {
-            var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
-            if (CommitApply.TryApplyOne(ref stores, IsPmem, work) || CommitApply.TryApplyTemporal(ref stores, IsPmem, work))
+            // A local of its own that no call sees (TryApplyOne is inlined): kept in registers. One whose address
+            // a call takes lives in memory, three stores on every path.
+            var one = new MappingStores(_address, Length, ResolvedConfig.Current);
+            if (CommitApply.TryApplyOne(ref one, IsPmem, work))
             {
                 return null;
             }
+
+            return ApplyTemporalOrGeneral(work);
         }
 
         return ApplyGeneral(work);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private PmemException? ApplyTemporalOrGeneral(CommitWork work)
+    {
+        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
+        return CommitApply.TryApplyTemporal(ref stores, IsPmem, work) ? null : ApplyGeneral(work);
     }
 
     /// <summary>A read-only refusal, a sparse file's reservation, the group loop, msync: the PmemException they raise, or null.</summary>

@@ -44,6 +44,9 @@ internal sealed class StepCode
     /// <summary>Nothing, then the plan the continuation makes: a delayed plan, told apart without a type test.</summary>
     public static readonly StepCode Delayed = new(CommitStepKind.Read, 1);
 
+    /// <summary>A durable { } block: the plan's code, which takes the journal and records every step into it.</summary>
+    public static readonly StepCode Block = new(CommitStepKind.Read, 2);
+
     /// <summary>A fill with <paramref name="value"/>.</summary>
     public static StepCode Fill(byte value) => s_fills[value];
 
