@@ -11,13 +11,6 @@ open Pmem
 /// steps to the target's <c>ICommitTarget.Apply</c> (phase 2: Core's CommitApply decides the stores and flushes).
 /// </summary>
 module internal DurableCommit =
-    /// The store hint as Core's copy flags (what CopyDecision reads).
-    let inline storesOf (options: CommitOptions) =
-        match options.Stores with
-        | StoreHint.Auto -> PmemCopyFlags.None
-        | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
-        | StoreHint.Temporal -> PmemCopyFlags.Temporal
-
     /// Runs <paramref name="body"/> with <paramref name="target"/> claimed for the calling thread (a mapping stays
     /// mapped until it returns); <c>Error Disposed</c> when the target was disposed, without running it.
     let inline claimed (target: ICommitTarget) ([<InlineIfLambda>] body: unit -> Result<'T, PmemError>) =
@@ -72,7 +65,7 @@ module internal DurableCommit =
     /// are not kept while it runs.
     let inline private prepare (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (journal: Journal) =
         journal.Reset(target, target.Length, false)
-        journal.Work.SetOptions(storesOf options, options.FinalDrain, events, true)
+        journal.SetOptions(options, events)
 
     /// <summary>Both phases (runThenApply): null, having put the plan's value in <paramref name="value"/>, or why the
     /// plan stopped, or the target's PmemException (msync, a sparse file's ENOSPC, a read-only mapping) as an error.

@@ -34,6 +34,8 @@ type internal Journal() =
     let mutable capacity = Int64.MaxValue
     let mutable rendering = false
     let mutable outOfRange = 0
+    /// What the work's options were last set from by SetOptions (null: not yet, or with events).
+    let mutable optionsFrom: CommitOptions | null = null
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -58,6 +60,18 @@ type internal Journal() =
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let badMemoryWrite (offset: int64) (data: ReadOnlyMemory<byte>) =
         badWrite CommitStepKind.Write offset (int64 data.Length) (int64 (work.AddMemory data))
+
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let setOptions (options: CommitOptions) (events: Collections.Generic.List<CommitEvent> | null) =
+        let stores =
+            match options.Stores with
+            | StoreHint.Auto -> PmemCopyFlags.None
+            | StoreHint.NonTemporal -> PmemCopyFlags.NonTemporal
+            | StoreHint.Temporal -> PmemCopyFlags.Temporal
+
+        work.SetOptions(stores, options.FinalDrain, events, true)
+        // Remembered only without events: a commit with them is followed by one that clears them.
+        optionsFrom <- (if isNull events then options else null)
 
     let record (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
         if not (inRange offset length) then
@@ -106,6 +120,13 @@ type internal Journal() =
 
         if outOfRange <> 0 then
             outOfRange <- 0
+
+    /// <summary>Sets the work's options from <paramref name="options"/> (immutable): nothing to do when the last
+    /// commit on this journal had the same ones and no events (the common case: one compare).</summary>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member _.SetOptions(options: CommitOptions, events: Collections.Generic.List<CommitEvent> | null) =
+        if not (Object.ReferenceEquals(optionsFrom, options)) || not (isNull events) then
+            setOptions options events
 
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =

@@ -98,40 +98,9 @@ internal static class CommitApply
                 FlushLinesOf(ref stores, offset, finish);
                 break;
             case CommitStepKind.Write or CommitStepKind.Fill:
-                Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
-                long bodyStart = (offset + LineMask) & ~LineMask;
-                long bodyEnd = finish & ~LineMask;
-                if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, work.Stores, step.Length))
-                {
-                    // As StoreWrite and GroupRuns: the partial lines stored, the body streamed, then the head's line
-                    // and the tail's line flushed (two disjoint runs, in address order).
-                    if (bodyStart > offset)
-                    {
-                        StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
-                    }
-
-                    StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
-                    if (finish > bodyEnd)
-                    {
-                        StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
-                    }
-
-                    if (bodyStart > offset)
-                    {
-                        stores.FlushLines((bodyStart >> LineShift) - 1, 1);
-                    }
-
-                    if (finish > bodyEnd)
-                    {
-                        stores.FlushLines(bodyEnd >> LineShift, 1);
-                    }
-                }
-                else
-                {
-                    StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
-                    FlushLinesOf(ref stores, offset, finish);
-                }
-
+                // Out of line, the stores passed by value: inlined here with its three stores of parts, it would make
+                // the caller's frame larger and its values spill on every path, the scalar's too.
+                StoreOneRange(stores, in step, work);
                 break;
             default:
                 // A read or a barrier alone issues nothing; the loop says so.
@@ -144,6 +113,48 @@ internal static class CommitApply
         }
 
         return true;
+    }
+
+    /// <summary>TryApplyOne's write or fill: stored (its whole lines streamed when CopyDecision says so) and its touched lines flushed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreOneRange<TStores>(TStores stores, in CommitStep step, CommitWork work)
+        where TStores : ICommitStores
+    {
+        long offset = step.Offset;
+        long finish = offset + step.Length;
+        Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
+        long bodyStart = (offset + LineMask) & ~LineMask;
+        long bodyEnd = finish & ~LineMask;
+        if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, work.Stores, step.Length))
+        {
+            // As StoreWrite and GroupRuns: the partial lines stored, the body streamed, then the head's line
+            // and the tail's line flushed (two disjoint runs, in address order).
+            if (bodyStart > offset)
+            {
+                StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
+            }
+
+            StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
+            if (finish > bodyEnd)
+            {
+                StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
+            }
+
+            if (bodyStart > offset)
+            {
+                stores.FlushLines((bodyStart >> LineShift) - 1, 1);
+            }
+
+            if (finish > bodyEnd)
+            {
+                stores.FlushLines(bodyEnd >> LineShift, 1);
+            }
+        }
+        else
+        {
+            StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
+            FlushLinesOf(ref stores, offset, finish);
+        }
     }
 
     /// <summary>

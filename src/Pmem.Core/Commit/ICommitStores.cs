@@ -9,7 +9,8 @@ namespace Pmem;
 /// <remarks>
 /// Invariants the commit keeps (implementations may assert them): ranges lie inside the target;
 /// <c>nonTemporal = true</c> only for whole 64-byte-aligned lines, which the commit never flushes; a scalar is
-/// written with one store of its width (an aligned 8-byte write is one atomic store).
+/// written with one store of its width (an aligned 8-byte write is one atomic store). A copy acts as the original does
+/// (CommitApply passes stores by value where that keeps its caller's frame small).
 /// </remarks>
 internal interface ICommitStores
 {

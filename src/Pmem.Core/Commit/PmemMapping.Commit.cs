@@ -213,12 +213,18 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             }
         }
 
-        public void Fill(long offset, long count, byte value, bool nonTemporal)
+        // Inlined, handing on values, not this: a call taking this would take the address of the commit's
+        // MappingStores local, which then lives in memory on every path (PmemMapping.Apply).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Fill(long offset, long count, byte value, bool nonTemporal) =>
+            FillAt(config, At(offset), count, value, nonTemporal);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void FillAt(ResolvedConfig config, byte* p, long count, byte value, bool nonTemporal)
         {
-            byte* p = At(offset);
             if (nonTemporal)
             {
-                Debug.Assert(offset % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
+                Debug.Assert((nint)p % CommitApply.LineSize == 0 && count % CommitApply.LineSize == 0, "whole lines");
                 CopyEngine.Memset(config, p, value, (nuint)count, PmemCopyFlags.NonTemporal | PmemCopyFlags.NoDrain);
             }
             else

@@ -204,6 +204,35 @@ let private pmemTests =
                   flushesAndDrains events =! [ FlushedLines(1L, 1L); Drained; FlushedLines(0L, 1L) ]
                   Mapping.drain mapping)
 
+          testCase "plain commits on one thread each use their own options (changed, reverted, or equal in a new record)"
+          <| fun () ->
+              // The journal skips setting options the last commit on the thread had (the same record): each commit
+              // here is plain (no recording), so only the simulator's events show what it did.
+              let image = Array.zeroCreate 8192
+              let plan = durable { do! Durable.write 0L (Array.init 4096 byte) }
+
+              let shape (options: CommitOptions) =
+                  let run = Durable.simulateWith options image plan
+                  run.Value =! Ok()
+
+                  run.Simulator.Events
+                  |> Seq.map (function
+                      | :? Simulation.PmemEvent.Store as store -> if store.NonTemporal then "nt" else "store"
+                      | :? Simulation.PmemEvent.Fence -> "fence"
+                      | _ -> "")
+                  |> Seq.filter (fun kind -> kind <> "")
+                  |> Seq.distinct
+                  |> List.ofSeq
+
+              let temporalUndrained = { Stores = StoreHint.Temporal; FinalDrain = false }
+              let streamed = { CommitOptions.defaults with Stores = StoreHint.NonTemporal }
+              shape streamed =! [ "nt"; "fence" ]
+              shape temporalUndrained =! [ "store" ]
+              shape streamed =! [ "nt"; "fence" ]
+              shape { Stores = StoreHint.Temporal; FinalDrain = false } =! [ "store" ]
+              shape temporalUndrained =! [ "store" ]
+              shape { temporalUndrained with FinalDrain = true } =! [ "store"; "fence" ]
+
           testCase "a commit's options and recording do not carry over to the next commit on the thread"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
