@@ -140,6 +140,14 @@ module internal DurableCommit =
         target.End slot
         rethrowOr fault stopped value
 
+    /// stopReason for commitBlock: a fault goes to the thread's scratch (CommitScratch.Fault).
+    let private blockStopReason (e: exn) (slot: MappingUse) : PmemError =
+        match e with
+        | :? PlanAbortedException as e -> e.Error
+        | e ->
+            (CommitScratch.In slot).Fault <- e
+            PmemError.Disposed
+
     /// commitBlock on a thread whose buffers are in use (commitNested): the block as a plan.
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private blockNested (target: ICommitTarget) (options: CommitOptions) (code: obj -> unit) (slot: MappingUse) (thread: CommitScratch) =
@@ -207,7 +215,6 @@ module internal DurableCommit =
             else
                 thread.InUse <- true
                 let journal = thread.Journal
-                let mutable fault = null
                 prepare target options null journal
 
                 let stopped =
@@ -215,15 +222,21 @@ module internal DurableCommit =
                         code journal
                         errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
                     with e ->
-                        stopReason e &fault
+                        blockStopReason e slot
 
-                thread.Journal.Clear()
+                // Found again from the slot, the one value kept across the handler (each such value is written to
+                // the stack where it is made, while the previous commit's drain completes).
+                let thread = CommitScratch.In slot
+                let journal = thread.Journal
+                let target = Unchecked.nonNull journal.Target
+                journal.Clear()
                 thread.InUse <- false
                 target.End slot
 
-                match fault with
+                match thread.Fault with
                 | null -> stopped
                 | fault ->
+                    thread.Fault <- null
                     ExceptionDispatchInfo.Throw fault
                     stopped
 

@@ -98,9 +98,11 @@ internal static class CommitApply
                 FlushLinesOf(ref stores, offset, finish);
                 break;
             case CommitStepKind.Write or CommitStepKind.Fill:
-                // Out of line, the stores passed by value: inlined here with its three stores of parts, it would make
-                // the caller's frame larger and its values spill on every path, the scalar's too.
-                StoreOneRange(stores, in step, work);
+                // Out of line: inlined here with its three stores of parts, it would make the caller's frame larger
+                // and its values spill on every path, the scalar's too. By reference, never a copy: a struct copy
+                // may be one wide load of fields stored one by one, which store-to-load forwarding cannot serve, and
+                // behind the previous commit's drain that load waits for the drain.
+                StoreOneRange(ref stores, in step, work);
                 break;
             default:
                 // A read or a barrier alone issues nothing; the loop says so.
@@ -117,7 +119,7 @@ internal static class CommitApply
 
     /// <summary>TryApplyOne's write or fill: stored (its whole lines streamed when CopyDecision says so) and its touched lines flushed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreOneRange<TStores>(TStores stores, in CommitStep step, CommitWork work)
+    private static void StoreOneRange<TStores>(ref TStores stores, in CommitStep step, CommitWork work)
         where TStores : ICommitStores
     {
         long offset = step.Offset;

@@ -28,7 +28,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         {
             // A local of its own that no call sees (TryApplyOne is inlined): kept in registers. One whose address
             // a call takes lives in memory, three stores on every path.
-            var one = new MappingStores(_address, Length, ResolvedConfig.Current);
+            var one = new MappingStores(this, ResolvedConfig.Current);
             if (CommitApply.TryApplyOne(ref one, IsPmem, work))
             {
                 return null;
@@ -43,7 +43,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
     [MethodImpl(MethodImplOptions.NoInlining)]
     private PmemException? ApplyTemporalOrGeneral(CommitWork work)
     {
-        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
+        var stores = new MappingStores(this, ResolvedConfig.Current);
         return CommitApply.TryApplyTemporal(ref stores, IsPmem, work) ? null : ApplyGeneral(work);
     }
 
@@ -68,7 +68,7 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
             return e;
         }
 
-        var stores = new MappingStores(_address, Length, ResolvedConfig.Current);
+        var stores = new MappingStores(this, ResolvedConfig.Current);
         return CommitApply.RunReporting(ref stores, IsPmem, work);
     }
 
@@ -158,17 +158,18 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 
     /// <summary>
     /// A claimed mapping's stores: pointer arithmetic over ranges phase 1 checked, the flush stub and fence of the
-    /// configuration read once per commit. A struct, so <see cref="CommitApply"/> calls it directly.
+    /// configuration read once per commit. A struct, so <see cref="CommitApply"/> calls it directly; of two
+    /// references (16 bytes, passed in two registers), so that the JIT keeps it in registers.
     /// </summary>
-    private readonly struct MappingStores(byte* address, long length, ResolvedConfig config) : ICommitStores
+    private readonly struct MappingStores(PmemMapping mapping, ResolvedConfig config) : ICommitStores
     {
-        public long Length => length;
+        public long Length => mapping.Length;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private byte* At(long offset)
         {
-            Debug.Assert(offset >= 0 && offset <= length, "offsets were checked in phase 1");
-            return address + offset;
+            Debug.Assert(offset >= 0 && offset <= mapping.Length, "offsets were checked in phase 1");
+            return mapping._address + offset;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
