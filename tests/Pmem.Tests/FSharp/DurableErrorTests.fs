@@ -41,11 +41,14 @@ let private errorTests =
                           failwith "boom"
                       }
 
-                  Expect.throwsT<Exception> (fun () -> Durable.commit mapping plan |> ignore) "the plan's exception"
+                  let thrown = Expect.throwsC (fun () -> Durable.commit mapping plan |> ignore) id
+                  thrown.Message =! "boom"
                   Mapping.read 0L 8L mapping =! Array.zeroCreate 8
-                  // The thread's commit buffers were released: the next commit works.
+                  // The thread's commit buffers were released and the fault forgotten: the next commits work.
                   Durable.commit mapping (Durable.writeInt64 0L 5L) =! Ok()
-                  Mapping.read 0L 1L mapping =! [| 5uy |])
+                  Mapping.read 0L 1L mapping =! [| 5uy |]
+                  Durable.commit mapping (durable { do! Durable.writeInt64 8L 6L }) =! Ok()
+                  Mapping.read 8L 1L mapping =! [| 6uy |])
 
           testCase "a commit inside a plan (nested, same thread) gets its own buffers"
           <| fun () ->
