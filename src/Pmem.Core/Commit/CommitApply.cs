@@ -122,9 +122,27 @@ internal static class CommitApply
     private static void StoreOneRange<TStores>(ref TStores stores, in CommitStep step, CommitWork work)
         where TStores : ICommitStores
     {
+        Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
+        long offset = step.Offset;
+        long length = step.Length;
+        if (((offset | length) & LineMask) == 0 && NonTemporal(ResolvedConfig.Current, work.Stores, length))
+        {
+            // Whole lines, streamed, nothing to flush (a log's block, a page): the store's call is the last thing
+            // here, so no value is kept across it (each one saved is a memory write made before the stream starts).
+            StorePart(ref stores, in step, work, offset, offset + length, nonTemporal: true);
+            return;
+        }
+
+        StoreOneRangeInParts(ref stores, in step, work);
+    }
+
+    /// <summary>StoreOneRange for a write or fill that is not whole lines streamed: its partial lines stored and flushed, its body streamed or stored and flushed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreOneRangeInParts<TStores>(ref TStores stores, in CommitStep step, CommitWork work)
+        where TStores : ICommitStores
+    {
         long offset = step.Offset;
         long finish = offset + step.Length;
-        Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
         long bodyStart = (offset + LineMask) & ~LineMask;
         long bodyEnd = finish & ~LineMask;
         if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, work.Stores, step.Length))
