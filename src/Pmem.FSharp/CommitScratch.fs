@@ -58,7 +58,7 @@ type internal CommitScratch() =
         scratch
 
     /// The journal of the plan running on this thread, or null. The durable builder's members run only while a plan
-    /// runs (a durable { } body is a generator the plan calls), so they record into this journal at once instead of
+    /// runs (a durable { } body is code the plan calls with its journal), so they record into this journal at once instead of
     /// building a plan of closures (PlanCalls.Current, DurableBuilder).
     static member ActiveOnThread: Journal | null =
         match MappingUse.ForThisThread.CommitScratch with

@@ -4,7 +4,7 @@ namespace Pmem.FSharp
 
 open System
 
-// The members other than Run and Delay run while the plan runs (a durable { } body is the generator Run wraps), so
+// The members other than Run and Delay run while the plan runs (a durable { } body is the code Run wraps), so
 // they record into the plan's journal at once: inline, with the continuation inlined, a block compiles to straight
 // code calling the journal, with no closure per step (PlanCalls.Current says which journal).
 [<Sealed>]

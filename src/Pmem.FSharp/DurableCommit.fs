@@ -33,8 +33,8 @@ module internal DurableCommit =
         failed <- (Unchecked.nonNull journal.Target).Apply journal.Work
         value
 
-    /// runThenApply for a unit plan, a durable { } block's shape first (PlanRun.runUnitInRef): what the target
-    /// returned. Inlined into commitUnit, so that the whole commit is one frame.
+    /// runThenApply for a unit plan (PlanRun.runUnitInRef; a block committed on its own goes to commitBlock): what
+    /// the target returned. Inlined into commitUnit, so that the whole commit is one frame.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let private runThenApplyUnit (journal: Journal) (plan: inref<Durable<unit>>) : PmemException | null =
         PlanRun.runUnitInRef journal &plan

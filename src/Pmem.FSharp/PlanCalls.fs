@@ -84,7 +84,7 @@ type PlanCalls =
             match plan.Run with
             | null -> Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Scalar ->
-                // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a generator): Current
+                // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a block's code): Current
                 // returned a Journal.
                 journal.WriteScalar(plan.A, code.Operand, plan.B)
                 Unchecked.defaultof<'T>
@@ -109,8 +109,8 @@ type PlanCalls =
             PlanRun.general (fun _ -> value)
 
     /// The value as a plan without a call for unit (nothing is the default value): what the builder's members end
-    /// with, in tail position in a plan's generator, where a call would be a .tail call (never inlined, and it keeps
-    /// the generator from tiering: PlanNothing).
+    /// with, in tail position in a block's code, where a call would be a .tail call (never inlined, and it keeps
+    /// that code from tiering: PlanNothing).
     static member inline Result(value: 'T) : Durable<'T> =
         let mutable site = 0
 
@@ -138,8 +138,9 @@ type PlanCalls =
         site <- 0
         value
 
-    /// The plan that runs <paramref name="generator"/> each time it runs (what DurableBuilder.Run makes), through a
-    /// byref parameter: F# emits no .tail for such a call.
+    /// The plan that runs <paramref name="generator"/> each time it runs, through a byref parameter: F# emits no .tail
+    /// for such a call. What DurableBuilder.Run made before blocks were one closure (BlockAt); kept for code compiled
+    /// against that builder, whose inlined Run calls it.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member DelayedAt(generator: unit -> Durable<'T>, _site: byref<int>) : Durable<'T> = PlanRun.delayed generator
 

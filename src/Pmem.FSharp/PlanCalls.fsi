@@ -15,10 +15,10 @@ open Pmem
 /// </remarks>
 /// <summary>The plan that records nothing (Durable.unit), as a Durable&lt;'T&gt;: what code inlined from the builder ends with.</summary>
 /// <remarks>
-/// Read from a static field that is never written, not made in place: the JIT zeroes a struct local of a generator
+/// Read from a static field that is never written, not made in place: the JIT zeroes a struct local of a block's code
 /// in its prologue and copies it out with one wide load that store-to-load forwarding cannot serve, and behind the
 /// previous commit's drain that load waits for the drain. Through a method with a byref parameter (any local): F#
-/// emits no .tail for such a call, and a generator that ends with a .tail call is compiled once, without tiering,
+/// emits no .tail for such a call, and code that ends with a .tail call is compiled once, without tiering,
 /// so it never gets the profile-guided code (devirtualized enumerators, inlined closures) the rest of a program gets.
 /// </remarks>
 [<Sealed; AbstractClass; EditorBrowsable(EditorBrowsableState.Never)>]
@@ -70,7 +70,8 @@ type PlanCalls =
     /// RunPlan, where it ends a block's code (through a byref parameter, so that F# emits no .tail for the call).
     static member RunLast: journal: obj * plan: Durable<'T> * site: byref<int> -> 'T
 
-    /// Durable.delay, through a byref parameter (any local), so that F# emits no .tail for the call (DurableBuilder.Run).
+    /// Durable.delay, through a byref parameter (any local), so that F# emits no .tail for the call: what the builder's
+    /// Run called before blocks were one closure (BlockAt), kept for code compiled against that builder.
     static member DelayedAt: generator: (unit -> Durable<'T>) * _site: byref<int> -> Durable<'T>
 
     /// Durable.commitWith.

@@ -123,7 +123,7 @@ module internal PlanRun =
     /// <summary>Runs the plan whose fields are given into <paramref name="journal"/> and returns its value (no error handling: see evaluate).</summary>
     /// <remarks>
     /// The plan is held as its four fields, never as a struct local: a plan is usually built just before it runs
-    /// (the commit's argument, a generator's result), and copying a struct written field by field takes wide loads
+    /// (the commit's argument, what a block's code leaves), and copying a struct written field by field takes wide loads
     /// that store-to-load forwarding cannot serve (behind the previous commit's drain, such a load waits for the
     /// drain); a zeroed struct local is copied the same way.
     /// </remarks>
@@ -174,28 +174,12 @@ module internal PlanRun =
     let runInRef (journal: Journal) (plan: inref<Durable<'T>>) : 'T =
         runParts journal plan.Run plan.Then plan.A plan.B
 
-    /// <summary>runInRef for a unit plan, with a durable { } block's shape first: Delayed, whose generator records
-    /// every step through the builder and usually returns nothing.</summary>
-    /// <remarks>
-    /// Nothing but the journal is kept across the generator's call (the loop of runParts keeps its state there, each
-    /// value a store to the stack, queued behind the previous commit's drain). What the generator returns is recorded
-    /// here when it is a store held as data, run when it is a closure, and handed to runParts when it chains more.
-    /// </remarks>
+    /// <summary>runInRef for a unit plan, a durable { } block first (PlanRun.block): its code is called with the
+    /// journal, nothing else kept.</summary>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let runUnitInRef (journal: Journal) (plan: inref<Durable<unit>>) : unit =
         if Object.ReferenceEquals(plan.Run, StepCode.Block) then
             (Unsafe.As<obj -> unit> plan.Then) journal
-        elif Object.ReferenceEquals(plan.Run, StepCode.Delayed) then
-            let next = (Unsafe.As<unit -> Durable<unit>> plan.Then) ()
-
-            // What a block leaves is often its last write (DurableBuilder.BindReturn): recorded here.
-            if isNull next.Then then
-                if not (tryRecord journal next.Run next.A next.B) then
-                    // Not a store held as data: a whole plan as a closure.
-                    Debug.Assert((next.Run :? (Journal -> unit)), "a unit plan")
-                    (Unsafe.As<Journal -> unit> next.Run) journal
-            else
-                runParts journal next.Run next.Then next.A next.B
         else
             runParts journal plan.Run plan.Then plan.A plan.B
 

@@ -150,17 +150,18 @@ internal static unsafe class CommitRatioRun
         md.AppendLine();
         md.AppendLine($"Operations per batch: {string.Join(", ", shapes.Select((s, i) => $"{batch[i]}"))}.");
         md.AppendLine();
-        md.AppendLine("Where the difference goes (found with `perf` and by single-stepping one commit under gdb on the machine above, " +
-            "not measured by this table): hand-written C# issues its stores and flushes while the previous operation's drain " +
-            "(the SFENCE after CLWB or after non-temporal stores) is still completing. A commit must first run its plan and " +
-            "record it, and every memory write of that bookkeeping (saved registers, spilled values, the journal's steps) queues " +
-            "behind the previous drain; once the store queue is full the commit waits for that drain, and the rest of its work " +
-            "runs after it instead of in its shadow. Between one drain and the next a 4 KiB write's commit makes about 108 " +
-            "memory writes besides its 64 non-temporal stores where the C# makes 34, and a one-write commit about 79 where " +
-            "the C# makes 23 (and runs about 2.5 times the instructions); the 4 KiB write, whose drain is the longest, loses " +
-            "most, and by how much depends on what the JIT inlined: 1.07–1.13× in some runs, 1.4–1.7× in others and " +
-            "always with `DOTNET_TieredPGO=0` (runs of December 6 on the machine above); traced, the slow case has the plan's " +
-            "generator as a call of its own, whose frame and 32-byte result, with the calls around it, add 20 to 40 memory writes. The scatter plans iterate their offsets array (`for offset in offsets`); " +
+        md.AppendLine("Where the difference goes (found by single-stepping one commit of each shape under gdb in the bench's own JIT " +
+            "state on the machine above, not measured by this table): hand-written C# issues its stores and flushes while the " +
+            "previous operation's drain (the SFENCE after CLWB or after non-temporal stores) is still completing. A commit must " +
+            "first run its plan and record it, and every memory write of that bookkeeping (saved registers, the journal's steps, " +
+            "the block's closure) queues behind the previous drain; once the store queue is full the commit waits for that " +
+            "drain, and the rest of its work runs after it instead of in its shadow. Per operation, instructions and memory " +
+            "writes, F# (C#): one write 397 and 58 (178 and 26), the log append 1086 and 160 (459 and 61), the 4 KiB write 871 " +
+            "and 170 with its 64 non-temporal stores (473 and 104), no load waiting on a forwarding failure. The 4 KiB write, " +
+            "whose drain is the longest, is the first to cross that edge: in some processes every drain is slower (the C# side " +
+            "too: its 8 scattered writes take about 1.5 times as long) and there it is 1.4–1.6×, in the others 1.06–1.09× " +
+            "(runs of December 6 on the machine above; traced, the F# code is the same in both). The scatter plans iterate " +
+            "their offsets array (`for offset in offsets`); " +
             "`for k in a .. b` would allocate a range and its enumerator per plan.");
         md.AppendLine();
         return md.ToString();
