@@ -110,6 +110,22 @@ let tests =
                   runs.Value =! 2
                   Mapping.read 0L 4L mapping =! BitConverter.GetBytes 2)
 
+          testCase "Durable.delay committed on its own: the generator runs at each commit, not when built"
+          <| fun () ->
+              withMapping (fun mapping ->
+                  let runs = ref 0
+
+                  let plan =
+                      Durable.delay (fun () ->
+                          runs.Value <- runs.Value + 1
+                          Durable.writeInt32 0L runs.Value)
+
+                  runs.Value =! 0
+                  Durable.commit mapping plan =! Ok()
+                  Durable.commit mapping plan =! Ok()
+                  runs.Value =! 2
+                  Mapping.read 0L 4L mapping =! BitConverter.GetBytes 2)
+
           testCase "For: one iteration per item, in order"
           <| fun () ->
               withMapping (fun mapping ->
