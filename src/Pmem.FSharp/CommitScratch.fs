@@ -32,7 +32,7 @@ type internal CommitScratch() =
         and set (value: Journal | null) = other <- value
 
     /// An exception a commit's phases raised that is not why the plan stopped (the plan's own code threw), kept from
-    /// its handler until the commit has released its claim and rethrows it (DurableCommit.commitBlock).
+    /// its handler until the commit has released its claim and rethrows it (DurableCommit.stopReason, rethrowFault).
     member val Fault: exn | null = null with get, set
 
     /// On the thread's own instance: the journal of the plan running on the thread, or null.

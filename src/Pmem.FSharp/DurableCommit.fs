@@ -46,14 +46,23 @@ module internal DurableCommit =
         runThenApply journal &plan &failed
 
     /// What a commit answers when its phases threw <paramref name="e"/>: why the plan stopped; anything else (the
-    /// plan's own code, say: the target returns what it raises, Apply) goes to <paramref name="fault"/>, for the
-    /// caller to rethrow once it has released the journal and the claim.
-    let private stopReason (e: exn) (fault: byref<exn | null>) : PmemError =
+    /// plan's own code, say: the target returns what it raises, Apply) goes to the thread's CommitScratch.Fault, for
+    /// the commit to rethrow once it has released the journal and the claim (rethrowFault). Kept there, not in a
+    /// local: a local the handler writes lives in memory, and its zeroing is a store on every commit.
+    let private stopReason (e: exn) (thread: CommitScratch) : PmemError =
         match e with
         | :? PlanAbortedException as e -> e.Error
         | e ->
-            fault <- e
+            thread.Fault <- e
             PmemError.Disposed
+
+    /// Rethrows the fault stopReason kept on <paramref name="thread"/> (with its original stack), forgetting it.
+    let inline private rethrowFault (thread: CommitScratch) =
+        match thread.Fault with
+        | null -> ()
+        | fault ->
+            thread.Fault <- null
+            ExceptionDispatchInfo.Throw fault
 
     /// The error the target's <paramref name="failed"/> is, or null.
     let inline private errorOf (failed: PmemException | null) : PmemError | null =
@@ -87,7 +96,7 @@ module internal DurableCommit =
         (journal: Journal)
         (plan: inref<Durable<'T>>)
         (value: byref<'T>)
-        (fault: byref<exn | null>)
+        (thread: CommitScratch)
         : PmemError | null =
         prepare target options events journal
 
@@ -101,13 +110,11 @@ module internal DurableCommit =
                 value <- runThenApplyAny journal &plan &failed
                 errorOf failed
         with e ->
-            stopReason e &fault
+            stopReason e thread
 
-    /// Rethrows <paramref name="fault"/> when set (with its original stack), else the value, or the error.
-    let inline private rethrowOr (fault: exn | null) (stopped: PmemError | null) (value: 'T) : Result<'T, PmemError> =
-        match fault with
-        | null -> ()
-        | fault -> ExceptionDispatchInfo.Throw fault
+    /// Rethrows the fault kept on <paramref name="thread"/> when there is one, else the value, or the error.
+    let inline private rethrowOr (thread: CommitScratch) (stopped: PmemError | null) (value: 'T) : Result<'T, PmemError> =
+        rethrowFault thread
 
         match stopped with
         | null -> Ok value
@@ -132,21 +139,12 @@ module internal DurableCommit =
         let outer = thread.Other
         thread.Other <- if own then null else journal
         let mutable value = Unchecked.defaultof<'T>
-        let mutable fault = null
-        let stopped = runAndApply target options events journal &plan &value &fault
+        let stopped = runAndApply target options events journal &plan &value thread
         thread.Other <- outer
         journal.Clear()
         scratch.InUse <- false
         target.End slot
-        rethrowOr fault stopped value
-
-    /// stopReason for commitBlock: a fault goes to the thread's scratch (CommitScratch.Fault).
-    let private blockStopReason (e: exn) (slot: MappingUse) : PmemError =
-        match e with
-        | :? PlanAbortedException as e -> e.Error
-        | e ->
-            (CommitScratch.In slot).Fault <- e
-            PmemError.Disposed
+        rethrowOr thread stopped value
 
     /// commitBlock on a thread whose buffers are in use (commitNested): the block as a plan.
     [<MethodImpl(MethodImplOptions.NoInlining)>]
@@ -188,12 +186,11 @@ module internal DurableCommit =
                 // The own buffers: their journal is the active one while InUse (and Other is null).
                 thread.InUse <- true
                 let mutable value = Unchecked.defaultof<'T>
-                let mutable fault = null
-                let stopped = runAndApply target options events thread.Journal &plan &value &fault
+                let stopped = runAndApply target options events thread.Journal &plan &value thread
                 thread.Journal.Clear()
                 thread.InUse <- false
                 target.End slot
-                rethrowOr fault stopped value
+                rethrowOr thread stopped value
 
     /// <summary>commitBody for a durable { } block whose value is unit (PlanRun.block: <paramref name="code"/> records
     /// its steps into the journal it is given): null when the block is durable, else why not.</summary>
@@ -222,7 +219,7 @@ module internal DurableCommit =
                         code journal
                         errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
                     with e ->
-                        blockStopReason e slot
+                        stopReason e (CommitScratch.In slot)
 
                 // Found again from the slot, the one value kept across the handler (each such value is written to
                 // the stack where it is made, while the previous commit's drain completes).
@@ -232,13 +229,8 @@ module internal DurableCommit =
                 journal.Clear()
                 thread.InUse <- false
                 target.End slot
-
-                match thread.Fault with
-                | null -> stopped
-                | fault ->
-                    thread.Fault <- null
-                    ExceptionDispatchInfo.Throw fault
-                    stopped
+                rethrowFault thread
+                stopped
 
     /// commitBody for any plan (shared code for every reference type 'T).
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =

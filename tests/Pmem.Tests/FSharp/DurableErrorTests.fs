@@ -48,7 +48,15 @@ let private errorTests =
                   Durable.commit mapping (Durable.writeInt64 0L 5L) =! Ok()
                   Mapping.read 0L 1L mapping =! [| 5uy |]
                   Durable.commit mapping (durable { do! Durable.writeInt64 8L 6L }) =! Ok()
-                  Mapping.read 8L 1L mapping =! [| 6uy |])
+                  Mapping.read 8L 1L mapping =! [| 6uy |]
+                  // The same through the other commit paths: a unit plan that is not a block, and a plan with a value.
+                  let unitPlan = Durable.writeInt64 16L 7L |> Durable.map (fun () -> failwith "boom in map")
+                  (Expect.throwsC (fun () -> Durable.commit mapping unitPlan |> ignore) id).Message =! "boom in map"
+                  let valuePlan = Durable.readInt64 0L |> Durable.map (fun (_: int64) -> (failwith "boom in value": int))
+                  (Expect.throwsC (fun () -> Durable.commit mapping valuePlan |> ignore) id).Message =! "boom in value"
+                  Mapping.read 16L 8L mapping =! Array.zeroCreate 8
+                  Durable.commit mapping (durable { do! Durable.writeInt64 16L 8L }) =! Ok()
+                  Durable.commit mapping (Durable.readInt64 16L) =! Ok 8L)
 
           testCase "a commit inside a plan (nested, same thread) gets its own buffers"
           <| fun () ->
