@@ -159,8 +159,9 @@ internal static unsafe class CommitRatioRun
             "writes, F# (C#): one write 397 and 58 (178 and 26), the log append 1086 and 160 (459 and 61), the 4 KiB write 871 " +
             "and 170 with its 64 non-temporal stores (473 and 104), no load waiting on a forwarding failure. The 4 KiB write, " +
             "whose drain is the longest, is the first to cross that edge: in some processes every drain is slower (the C# side " +
-            "too: its 8 scattered writes take about 1.5 times as long) and there it is 1.4–1.6×, in the others 1.06–1.09× " +
-            "(runs of December 6 on the machine above; traced, the F# code is the same in both). The scatter plans iterate " +
+            "too: its 8 scattered writes take about 1.5 times as long) and there it is 1.4–1.7× (and the log append 1.10–1.17×), " +
+            "in the others 1.04–1.09× (runs of December 6 on the machine above, in about equal numbers; traced, the F# code is " +
+            "the same in both). The scatter plans iterate " +
             "their offsets array (`for offset in offsets`); " +
             "`for k in a .. b` would allocate a range and its enumerator per plan.");
         md.AppendLine();
