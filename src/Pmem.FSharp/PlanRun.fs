@@ -126,10 +126,10 @@ module internal PlanRun =
     /// (the commit's argument, what a block's code leaves), and copying a struct written field by field takes wide loads
     /// that store-to-load forwarding cannot serve (behind the previous commit's drain, such a load waits for the
     /// drain); a zeroed struct local is copied the same way.
-    /// </remarks>
     /// Never inlined: code inlined from the builder (a block's code, DurableBuilder.Run) calls this for what is not a
     /// single store, and inlined there, this loop (its frame, its values kept across its calls) would cost every
     /// block memory writes on the common path as well.
+    /// </remarks>
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let runParts (journal: Journal) (first: obj | null) (following: obj | null) (firstA: int64) (firstB: int64) : 'T =
         let mutable run = first
