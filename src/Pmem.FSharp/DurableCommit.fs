@@ -213,11 +213,18 @@ module internal DurableCommit =
                 thread.InUse <- true
                 let journal = thread.Journal
                 prepare target options null journal
+                // The block's last step is the commit's last: when it is the only store, it goes straight to the
+                // target (Journal.WriteLast), never recorded.
+                journal.ArmLast()
 
                 let stopped =
                     try
                         code journal
-                        errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
+
+                        if journal.LastApplied then
+                            null
+                        else
+                            errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
                     with e ->
                         stopReason e (CommitScratch.In slot)
 

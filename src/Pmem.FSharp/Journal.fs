@@ -36,6 +36,9 @@ type internal Journal() =
     let mutable outOfRange = 0
     /// What the work's options were last set from by SetOptions (null: not yet, or with events).
     let mutable optionsFrom: CommitOptions | null = null
+    /// The last step's direct path (WriteLast): 0 off, 1 armed (DurableCommit.commitBlock, for the
+    /// code of the block it commits), 2 taken (the plan's only store is durable; nothing left to apply).
+    let mutable direct = 0
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -133,6 +136,24 @@ type internal Journal() =
         work.Clear()
         source <- null
 
+        if direct <> 0 then
+            direct <- 0
+
+    /// <summary>Lets the last step of the plan about to run go straight to the target when it is the plan's only
+    /// store (WriteLast): what DurableCommit.commitBlock does for the code of the block it commits, the one code whose
+    /// last step is the commit's last.</summary>
+    member _.ArmLast() = direct <- 1
+
+    /// <summary>Takes back ArmLast: code that runs inside the plan (a nested block) has a last step that is not the
+    /// commit's last.</summary>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member _.Nested() =
+        if direct <> 0 then
+            direct <- 0
+
+    /// Whether the plan's only store went straight to the target (WriteLast): it is durable, nothing is left to apply.
+    member _.LastApplied = direct = 2
+
     /// The steps and memory recorded, as Core applies them (ICommitTarget.Apply, CommitApply.DryRun).
     member _.Work = work
 
@@ -185,6 +206,27 @@ type internal Journal() =
             // An empty write is dropped, and no reference to it kept.
             CommitPrefetch.Lines(prefetchBase, offset, length)
             work.AppendWrite(offset, data)
+
+    /// <summary>Write, for a block's last step: when armed (ArmLast) and nothing was recorded before it, the bytes
+    /// go straight to the target (ICommitTarget.TryApplyOnlyWrite: stored, flushed, drained; the calls phase 2 would
+    /// issue for them), so that the commit's only store is never recorded; otherwise recorded.</summary>
+    /// <remarks>
+    /// Sound because nothing runs after a block's last step but the commit: the plan has finished without throwing,
+    /// its range is checked first, and the store is the commit's only one. Out of range, it is recorded (and stops
+    /// the commit, as any).
+    /// </remarks>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.WriteLast(offset: int64, bytes: byte array, start: int, length: int) =
+        if
+            direct = 1
+            && work.Count = 0
+            && length > 0
+            && inRange offset (int64 length)
+            && (Unchecked.nonNull source).TryApplyOnlyWrite(work, offset, ReadOnlySpan(bytes, start, length))
+        then
+            direct <- 2
+        else
+            this.Write(offset, ReadOnlyMemory(bytes, start, length))
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =

@@ -38,6 +38,7 @@ let allTests =
           DurableTests.tests
           DurableErrorTests.tests
           NestedPlanTests.tests
+          DurableLastWriteTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

@@ -65,4 +65,18 @@ internal interface ICommitTarget
     /// </summary>
     /// <param name="work">The steps, their memory and the options.</param>
     PmemException? Apply(CommitWork work);
+
+    /// <summary>
+    /// Phase 2 for a commit whose only store is a write of <paramref name="bytes"/> at <paramref name="offset"/> (in
+    /// range, not empty), made as the plan's last step, without recording it: stored, its touched lines flushed, then
+    /// drained as <paramref name="work"/>'s options say; exactly the calls <see cref="Apply"/> issues for a work of that
+    /// one step, in the same order. When it returns true the write is durable (with <see cref="CommitWork.FinalDrain"/>).
+    /// False, having stored nothing, where the target applies only whole work (off pmem, a read-only or sparse mapping,
+    /// a simulator, recorded events): the caller records the write and calls <see cref="Apply"/>.
+    /// </summary>
+    /// <param name="work">The commit's options; it holds no step.</param>
+    /// <param name="offset">Where the bytes go.</param>
+    /// <param name="bytes">The bytes.</param>
+    bool TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes);
+
 }

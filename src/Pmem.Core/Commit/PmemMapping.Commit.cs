@@ -40,6 +40,23 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         return ApplyGeneral(work);
     }
 
+    bool ICommitTarget.TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes)
+    {
+        if (!AppliesAtOnce(work))
+        {
+            return false;
+        }
+
+        var one = new MappingStores(this, ResolvedConfig.Current);
+        CommitApply.ApplyOnlyWrite(ref one, work, offset, bytes);
+        return true;
+    }
+
+    /// <summary>Whether a commit's only store may go straight to memory (the short paths' conditions: pmem, writable, no reservation, no recorded events).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AppliesAtOnce(CommitWork work) =>
+        _shape.Protection == PmemProtection.ReadWrite && _reservation is null && IsPmem && work.Events is null;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private PmemException? ApplyTemporalOrGeneral(CommitWork work)
     {

@@ -35,6 +35,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
         return CommitApply.RunReporting(ref stores, target.IsPmem, work);
     }
 
+    /// <summary>False: a target outside Pmem is reached through its public members, by whole work (Apply).</summary>
+    public bool TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes) => false;
+
     private readonly struct Stores(IPmemTarget target) : ICommitStores
     {
         /// <summary>The largest piece of a fill stored with one Copy (whole lines, so non-temporal pieces stay whole).</summary>

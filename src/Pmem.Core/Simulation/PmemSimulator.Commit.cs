@@ -30,6 +30,20 @@ public sealed partial class PmemSimulator : ICommitTarget
         return CommitApply.RunReporting(ref stores, IsPmem, work);
     }
 
+    // The mapping's direct path, so that crash-state tests see the calls it issues (the same as Apply's for that
+    // one step): off pmem, or with events recorded, the caller records the step and calls Apply.
+    bool ICommitTarget.TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes)
+    {
+        if (!IsPmem || work.Events is not null)
+        {
+            return false;
+        }
+
+        var stores = new Stores(this);
+        CommitApply.ApplyOnlyWrite(ref stores, work, offset, bytes);
+        return true;
+    }
+
     private readonly struct Stores(PmemSimulator device) : ICommitStores
     {
         public long Length => device._initial.Length;

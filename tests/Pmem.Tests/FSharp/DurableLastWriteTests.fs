@@ -1,0 +1,122 @@
+/// A durable { } block committed on its own whose only store is its last write of an array: the commit stores it
+/// straight from the block's code (Journal.WriteLast) instead of recording it. The same bytes, stores, flushes and
+/// drain as the write recorded and applied; and nothing stored when anything in the plan stops the commit.
+module Pmem.Tests.DurableLastWriteTests
+
+open System
+open Expecto
+open Pmem
+open Pmem.FSharp
+open Pmem.Simulation
+open Pmem.Tests.TestDsl
+open Pmem.Tests.DurableFixtures
+
+/// The simulator's events as comparable text (a Store holds its bytes as an array).
+let private shape (events: PmemEvent seq) =
+    events
+    |> Seq.map (function
+        | :? PmemEvent.Store as store -> $"store {store.Offset} {Convert.ToHexString store.Bytes} nt={store.NonTemporal}"
+        | :? PmemEvent.Flush as flush -> $"flush {flush.Offset} {flush.Length}"
+        | :? PmemEvent.Fence -> "fence"
+        | other -> string other)
+    |> List.ofSeq
+
+let private optionsToTry =
+    [ CommitOptions.defaults
+      { CommitOptions.defaults with FinalDrain = false }
+      { CommitOptions.defaults with Stores = StoreHint.NonTemporal }
+      { Stores = StoreHint.Temporal; FinalDrain = false } ]
+
+let tests =
+    testList
+        "Durable block's only write"
+        [ testCase "a block's one write issues the stores, flushes and drain of the same write recorded and applied"
+          <| fun () ->
+              let image = Array.init (int size) (fun i -> byte (i % 251))
+              let bytes = Array.init 4200 (fun i -> byte (i * 13 + 5))
+              let mutable streamed = 0
+
+              for options in optionsToTry do
+                  for offset, start, count in
+                      [ 0L, 0, 4096; 64L, 0, 4200; 100L, 0, 4096; 8L, 0, 8; 4000L, 3, 300; 0L, 5, 64; size - 64L, 0, 64 ] do
+                      let write = Durable.writeMemory offset (ReadOnlyMemory(bytes, start, count))
+                      // Durable.commitWith commits a block through the block's own code (the direct path); simulateWith
+                      // commits any plan through the journal and Apply.
+                      let direct = PmemSimulator(ReadOnlySpan image)
+                      Durable.commitWith options direct (durable { do! write }) =! Ok()
+                      let applied = Durable.simulateWith options image (durable { do! write })
+                      applied.Value =! Ok()
+                      shape direct.Events =! shape applied.Simulator.Events
+
+                      let expected = Array.copy image
+                      Array.blit bytes start expected (int offset) count
+                      let actual = Array.zeroCreate (int size)
+                      direct.Read(0L, Span actual)
+                      sameBytes $"write of {count} at {offset}" actual expected
+
+                      if shape direct.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
+                          streamed <- streamed + 1
+
+              Expect.isGreaterThan streamed 0 "some writes were streamed"
+
+          testCase "a nested block's last write is not the commit's last: what stops the plan after it leaves the target unchanged"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              let record = Array.init 4096 (fun i -> byte (i + 1))
+              let inner = durable { do! Durable.write 0L record }
+              let innerMapped = Durable.map id inner
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let outOfRange = Durable.writeInt64 size 1L
+
+                  let afterInner =
+                      durable {
+                          do! inner
+                          do! outOfRange
+                      }
+
+                  match Durable.commit mapping afterInner with
+                  | Error(PmemError.OutOfRange _) -> ()
+                  | other -> failtestf "expected OutOfRange, got %A" other
+
+                  let afterMapped =
+                      durable {
+                          do! innerMapped
+                          do! outOfRange
+                      }
+
+                  match Durable.commit mapping afterMapped with
+                  | Error(PmemError.OutOfRange _) -> ()
+                  | other -> failtestf "expected OutOfRange, got %A" other
+
+                  let throwing: Durable<unit> =
+                      durable {
+                          do! inner
+                          failwith "boom"
+                      }
+
+                  Expect.throwsT<Exception> (fun () -> Durable.commit mapping throwing |> ignore) "the plan's exception"
+                  sameBytes "after the stopped plans" (contents mapping) (Array.zeroCreate (int size))
+
+                  // The same block as the last step is committed.
+                  Durable.commit mapping (durable { do! inner }) =! Ok()
+                  Mapping.read 0L 4096L mapping =! record)
+
+          testCase "a block whose only write is out of range stores nothing and answers OutOfRange"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  let bytes = Array.create 128 0xABuy
+
+                  for offset in [ size - 64L; size; -64L; Int64.MaxValue - 8L ] do
+                      match Durable.commit mapping (durable { do! Durable.write offset bytes }) with
+                      | Error(PmemError.OutOfRange(o, l, c)) -> (o, l, c) =! (offset, 128L, size)
+                      | other -> failtestf "expected OutOfRange at %d, got %A" offset other
+
+                  sameBytes "after the refused writes" (contents mapping) (Array.zeroCreate (int size))
+                  // An empty write stores nothing and commits.
+                  Durable.commit mapping (durable { do! Durable.write 0L [||] }) =! Ok()
+                  sameBytes "after the empty write" (contents mapping) (Array.zeroCreate (int size))) ]
