@@ -36,9 +36,9 @@ type internal Journal() =
     let mutable outOfRange = 0
     /// What the work's options were last set from by SetOptions (null: not yet, or with events).
     let mutable optionsFrom: CommitOptions | null = null
-    /// The last step's direct path (WriteLast): 0 off, 1 armed (DurableCommit.commitBlock, for the
-    /// code of the block it commits), 2 taken (the plan's only store is durable; nothing left to apply).
-    let mutable direct = 0
+    /// Whether the last step of the plan running may go straight to the target (WriteLast): set by Reset for the
+    /// code of a block committed on its own (DurableCommit.commitBlock), taken back for a nested block (Nested).
+    let mutable lastDirect = false
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -102,9 +102,10 @@ type internal Journal() =
 
     /// Prepares for a plan: reads go to <paramref name="target"/> (zeros when null) and ranges are checked against
     /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
-    /// journal records reads and out-of-range writes instead of stopping at them.
+    /// journal records reads and out-of-range writes instead of stopping at them. <paramref name="direct"/>: the plan is
+    /// a block committed on its own, whose last step is the commit's last (WriteLast).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
+    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool, direct: bool) =
         Debug.Assert((work.Count = 0), "the journal was cleared")
         // The fields that seldom change are stored only when they do: every store here queues behind the previous
         // commit's drain.
@@ -124,6 +125,9 @@ type internal Journal() =
         if outOfRange <> 0 then
             outOfRange <- 0
 
+        if lastDirect <> direct then
+            lastDirect <- direct
+
     /// <summary>Sets the work's options from <paramref name="options"/> (immutable): nothing to do when the last
     /// commit on this journal had the same ones and no events (the common case: one compare).</summary>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
@@ -136,23 +140,12 @@ type internal Journal() =
         work.Clear()
         source <- null
 
-        if direct <> 0 then
-            direct <- 0
-
-    /// <summary>Lets the last step of the plan about to run go straight to the target when it is the plan's only
-    /// store (WriteLast): what DurableCommit.commitBlock does for the code of the block it commits, the one code whose
-    /// last step is the commit's last.</summary>
-    member _.ArmLast() = direct <- 1
-
-    /// <summary>Takes back ArmLast: code that runs inside the plan (a nested block) has a last step that is not the
-    /// commit's last.</summary>
+    /// <summary>Takes back what Reset's <c>direct</c> allowed: code that runs inside the plan (a nested block) has a
+    /// last step that is not the commit's last.</summary>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member _.Nested() =
-        if direct <> 0 then
-            direct <- 0
-
-    /// Whether the plan's only store went straight to the target (WriteLast): it is durable, nothing is left to apply.
-    member _.LastApplied = direct = 2
+        if lastDirect then
+            lastDirect <- false
 
     /// The steps and memory recorded, as Core applies them (ICommitTarget.Apply, CommitApply.DryRun).
     member _.Work = work
@@ -207,9 +200,10 @@ type internal Journal() =
             CommitPrefetch.Lines(prefetchBase, offset, length)
             work.AppendWrite(offset, data)
 
-    /// <summary>Write, for a block's last step: when armed (ArmLast) and nothing was recorded before it, the bytes
-    /// go straight to the target (ICommitTarget.TryApplyOnlyWrite: stored, flushed, drained; the calls phase 2 would
-    /// issue for them), so that the commit's only store is never recorded; otherwise recorded.</summary>
+    /// <summary>Write, for a block's last step: when Reset allowed it (<c>direct</c>) and nothing was recorded before
+    /// it, the bytes go to the target at once (ICommitTarget.ApplyOnlyWrite: stored, flushed, drained, the calls phase
+    /// 2 would issue for them; or recorded by the target when it applies only whole work), so that the commit's only
+    /// store is not recorded; otherwise recorded here. The commit then finds no step to apply.</summary>
     /// <remarks>
     /// Sound because nothing runs after a block's last step but the commit: the plan has finished without throwing,
     /// its range is checked first, and the store is the commit's only one. Out of range, it is recorded (and stops
@@ -217,14 +211,9 @@ type internal Journal() =
     /// </remarks>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteLast(offset: int64, bytes: byte array, start: int, length: int) =
-        if
-            direct = 1
-            && work.Count = 0
-            && length > 0
-            && inRange offset (int64 length)
-            && (Unchecked.nonNull source).TryApplyOnlyWrite(work, offset, ReadOnlySpan(bytes, start, length))
-        then
-            direct <- 2
+        // The target's call is the last thing on its path: no value is kept across it.
+        if lastDirect && work.Count = 0 && length > 0 && inRange offset (int64 length) then
+            (Unchecked.nonNull source).ApplyOnlyWrite(work, offset, bytes, start, length)
         else
             this.Write(offset, ReadOnlyMemory(bytes, start, length))
 

@@ -58,7 +58,7 @@ internal static partial class CommitApply
 
     /// <summary>
     /// A commit's only store on pmem, a write of <paramref name="bytes"/> that was never recorded
-    /// (<see cref="ICommitTarget.TryApplyOnlyWrite"/>): the calls <see cref="TryApplyOne"/> issues for a work of that one
+    /// (<see cref="ICommitTarget.ApplyOnlyWrite"/>): the calls <see cref="TryApplyOne"/> issues for a work of that one
     /// Write step, in the same order.
     /// </summary>
     public static void ApplyOnlyWrite<TStores>(ref TStores stores, CommitWork work, long offset, ReadOnlySpan<byte> bytes)

@@ -40,16 +40,17 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         return ApplyGeneral(work);
     }
 
-    bool ICommitTarget.TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes)
+    void ICommitTarget.ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length)
     {
-        if (!AppliesAtOnce(work))
+        if (AppliesAtOnce(work))
         {
-            return false;
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyWrite(ref one, work, offset, new ReadOnlySpan<byte>(bytes, start, length));
         }
-
-        var one = new MappingStores(this, ResolvedConfig.Current);
-        CommitApply.ApplyOnlyWrite(ref one, work, offset, bytes);
-        return true;
+        else
+        {
+            work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
+        }
     }
 
     /// <summary>Whether a commit's only store may go straight to memory (the short paths' conditions: pmem, writable, no reservation, no recorded events).</summary>

@@ -35,8 +35,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
         return CommitApply.RunReporting(ref stores, target.IsPmem, work);
     }
 
-    /// <summary>False: a target outside Pmem is reached through its public members, by whole work (Apply).</summary>
-    public bool TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes) => false;
+    /// <summary>Recorded: a target outside Pmem is reached through its public members, by whole work (Apply).</summary>
+    public void ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length) =>
+        work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
 
     private readonly struct Stores(IPmemTarget target) : ICommitStores
     {

@@ -31,17 +31,18 @@ public sealed partial class PmemSimulator : ICommitTarget
     }
 
     // The mapping's direct path, so that crash-state tests see the calls it issues (the same as Apply's for that
-    // one step): off pmem, or with events recorded, the caller records the step and calls Apply.
-    bool ICommitTarget.TryApplyOnlyWrite(CommitWork work, long offset, ReadOnlySpan<byte> bytes)
+    // one step); with events recorded, the write is recorded for Apply.
+    void ICommitTarget.ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length)
     {
-        if (!IsPmem || work.Events is not null)
+        if (IsPmem && work.Events is null)
         {
-            return false;
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyWrite(ref stores, work, offset, new ReadOnlySpan<byte>(bytes, start, length));
         }
-
-        var stores = new Stores(this);
-        CommitApply.ApplyOnlyWrite(ref stores, work, offset, bytes);
-        return true;
+        else
+        {
+            work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
+        }
     }
 
     private readonly struct Stores(PmemSimulator device) : ICommitStores
