@@ -70,25 +70,17 @@ let tests =
               withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
                   let outOfRange = Durable.writeInt64 size 1L
 
-                  let afterInner =
-                      durable {
-                          do! inner
-                          do! outOfRange
-                      }
+                  // The block itself, and inside a combinator.
+                  for first in [ inner; innerMapped ] do
+                      let plan =
+                          durable {
+                              do! first
+                              do! outOfRange
+                          }
 
-                  match Durable.commit mapping afterInner with
-                  | Error(PmemError.OutOfRange _) -> ()
-                  | other -> failtestf "expected OutOfRange, got %A" other
-
-                  let afterMapped =
-                      durable {
-                          do! innerMapped
-                          do! outOfRange
-                      }
-
-                  match Durable.commit mapping afterMapped with
-                  | Error(PmemError.OutOfRange _) -> ()
-                  | other -> failtestf "expected OutOfRange, got %A" other
+                      match Durable.commit mapping plan with
+                      | Error(PmemError.OutOfRange _) -> ()
+                      | other -> failtestf "expected OutOfRange, got %A" other
 
                   let throwing: Durable<unit> =
                       durable {
@@ -102,6 +94,18 @@ let tests =
                   // The same block as the last step is committed.
                   Durable.commit mapping (durable { do! inner }) =! Ok()
                   Mapping.read 0L 4096L mapping =! record)
+
+          testCase "off pmem (msync), a block's only write is recorded and applied: stored, and the commit answers Ok"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = false))
+              use dir = diskDir ()
+
+              withFile dir (Array.zeroCreate (int size)) (fun mapping _ ->
+                  Expect.isFalse mapping.IsPmem "a file on disk is not pmem"
+                  let bytes = Array.init 4096 (fun i -> byte (i * 3 + 1))
+                  Durable.commit mapping (durable { do! Durable.write 64L bytes }) =! Ok()
+                  Mapping.read 64L 4096L mapping =! bytes
+                  Mapping.read 0L 64L mapping =! Array.zeroCreate 64)
 
           testCase "a block whose only write is out of range stores nothing and answers OutOfRange"
           <| fun () ->
