@@ -217,6 +217,14 @@ type internal Journal() =
         else
             this.Write(offset, ReadOnlyMemory(bytes, start, length))
 
+    /// WriteLast for a scalar (ICommitTarget.ApplyOnlyScalar).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.WriteScalarLast(offset: int64, size: int, value: int64) =
+        if lastDirect && work.Count = 0 && inRange offset (int64 size) then
+            (Unchecked.nonNull source).ApplyOnlyScalar(work, offset, size, value)
+        else
+            this.WriteScalar(offset, size, value)
+
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =
         Debug.Assert((size = 1 || size = 2 || size = 4 || size = 8), "scalar width")

@@ -78,8 +78,7 @@ type PlanCalls =
     static member RunPlan(journal: obj, plan: Durable<'T>) : 'T = PlanCalls.RunPlanAs(journal, plan, false)
 
     /// RunPlan; where <paramref name="last"/> (a constant where this is inlined), the plan is a block's last step, and
-    /// an array's bytes go straight to the target when the journal lets them (Journal.WriteLast: a scalar does not,
-    /// measured: its direct call's frames cost what skipping its record saves).
+    /// a scalar or an array's bytes goes to the target at once when the journal lets it (Journal.WriteLast).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member RunPlanAs(journal: obj, plan: Durable<'T>, last: bool) : 'T =
         // The commonest plans inside a block, without the loop: a scalar or an array's bytes held as data, and a
@@ -92,7 +91,10 @@ type PlanCalls =
             | :? StepCode as code when code.Kind = CommitStepKind.Scalar ->
                 // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a block's code): Current
                 // returned a Journal.
-                journal.WriteScalar(plan.A, code.Operand, plan.B)
+                if last then
+                    journal.WriteScalarLast(plan.A, code.Operand, plan.B)
+                else
+                    journal.WriteScalar(plan.A, code.Operand, plan.B)
 
                 Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Barrier ->

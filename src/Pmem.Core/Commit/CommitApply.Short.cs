@@ -72,6 +72,23 @@ internal static partial class CommitApply
         }
     }
 
+    /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a scalar (<see cref="ICommitTarget.ApplyOnlyScalar"/>): its one store, its
+    /// line flushed, the drain: the calls <see cref="TryApplyOne"/> issues for a work of that one Scalar step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ApplyOnlyScalar<TStores>(ref TStores stores, CommitWork work, long offset, int size, long value)
+        where TStores : ICommitStores
+    {
+        Debug.Assert(work.Count == 0 && work.Events is null, "an unrecorded scalar, the commit's only store");
+        stores.StoreScalar(offset, size, value);
+        FlushLinesOf(ref stores, offset, offset + size);
+        if (work.FinalDrain)
+        {
+            stores.Drain();
+        }
+    }
+
     /// <summary>TryApplyOne's write or fill: stored (its whole lines streamed when CopyDecision says so) and its touched lines flushed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreOneRange<TStores>(ref TStores stores, in CommitStep step, CommitWork work)

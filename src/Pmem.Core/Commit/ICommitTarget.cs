@@ -82,4 +82,14 @@ internal interface ICommitTarget
     /// <param name="length">How many.</param>
     void ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length);
 
+    /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8), stored
+    /// with one store of its width.
+    /// </summary>
+    /// <param name="work">The commit's options, and no step.</param>
+    /// <param name="offset">Where the scalar goes.</param>
+    /// <param name="size">Its width.</param>
+    /// <param name="value">Its value.</param>
+    void ApplyOnlyScalar(CommitWork work, long offset, int size, long value);
+
 }

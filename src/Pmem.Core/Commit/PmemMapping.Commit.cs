@@ -53,6 +53,19 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
+    {
+        if (AppliesAtOnce(work))
+        {
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyScalar(ref one, work, offset, size, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Scalar, offset, size, value, true);
+        }
+    }
+
     /// <summary>Whether a commit's only store may go straight to memory (the short paths' conditions: pmem, writable, no reservation, no recorded events).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool AppliesAtOnce(CommitWork work) =>

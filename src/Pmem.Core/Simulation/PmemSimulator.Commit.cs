@@ -45,6 +45,19 @@ public sealed partial class PmemSimulator : ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
+    {
+        if (IsPmem && work.Events is null)
+        {
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyScalar(ref stores, work, offset, size, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Scalar, offset, size, value, true);
+        }
+    }
+
     private readonly struct Stores(PmemSimulator device) : ICommitStores
     {
         public long Length => device._initial.Length;

@@ -88,6 +88,18 @@ let tests =
 
               Expect.isGreaterThan streamed 0 "some writes were streamed"
 
+          testCase "a block's only scalar applied at once (ApplyOnlyScalar, never recorded): the same calls as the group loop"
+          <| fun () ->
+              for width in [ 1; 2; 4; 8 ] do
+                  for offset in [ 0L .. 130L ] @ [ length - 72L .. length - int64 width ] do
+                      for finalDrain in [ true; false ] do
+                          let atOnce = List<CommitEvent>()
+                          let empty = CommitWork.Of(ReadOnlySpan.Empty, ReadOnlySpan.Empty, PmemCopyFlags.None, finalDrain)
+                          let mutable stores = RecordingStores<NoStores>(NoStores length, atOnce, false)
+                          CommitApply.ApplyOnlyScalar(&stores, empty, offset, width, 0x0102030405060708L)
+                          let _, loop = both [| CommitStep.Scalar(offset, width, 0x0102030405060708L) |] true finalDrain null
+                          List.ofSeq atOnce =! loop
+
           testCase "anything else is declined with nothing issued"
           <| fun () ->
               let scalar = CommitStep.Scalar(8L, 8, 1L)

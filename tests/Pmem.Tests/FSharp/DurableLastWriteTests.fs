@@ -59,6 +59,28 @@ let tests =
 
               Expect.isGreaterThan streamed 0 "some writes were streamed"
 
+          testCase "a block's one scalar issues the store, flush and drain of the same scalar recorded and applied"
+          <| fun () ->
+              let image = Array.init (int size) (fun i -> byte (i % 251))
+
+              for options in optionsToTry do
+                  for offset in [ 0L; 7L; 57L; 60L; 64L; 4093L; size - 8L ] do
+                      for write, width in
+                          [ Durable.writeInt64 offset 0x0102030405060708L, 8
+                            Durable.writeInt32 offset 0x0A0B0C0D, 4
+                            Durable.writeByte offset 0x77uy, 1 ] do
+                          let direct = PmemSimulator(ReadOnlySpan image)
+                          Durable.commitWith options direct (durable { do! write }) =! Ok()
+                          let applied = Durable.simulateWith options image (durable { do! write })
+                          applied.Value =! Ok()
+                          shape direct.Events =! shape applied.Simulator.Events
+                          Expect.equal (Seq.length direct.Events) (if options.FinalDrain then 3 else 2) "store, flush (, fence)"
+                          let actual = Array.zeroCreate (int size)
+                          direct.Read(0L, Span actual)
+                          let expected = Array.zeroCreate (int size)
+                          applied.Simulator.Read(0L, Span expected)
+                          sameBytes $"{width}-byte scalar at {offset}" actual expected
+
           testCase "a nested block's last write is not the commit's last: what stops the plan after it leaves the target unchanged"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
@@ -119,6 +141,10 @@ let tests =
                       match Durable.commit mapping (durable { do! Durable.write offset bytes }) with
                       | Error(PmemError.OutOfRange(o, l, c)) -> (o, l, c) =! (offset, 128L, size)
                       | other -> failtestf "expected OutOfRange at %d, got %A" offset other
+
+                      match Durable.commit mapping (durable { do! Durable.writeInt64 (offset + 60L) 1L }) with
+                      | Error(PmemError.OutOfRange(o, l, c)) -> (o, l, c) =! (offset + 60L, 8L, size)
+                      | other -> failtestf "expected OutOfRange at %d, got %A" (offset + 60L) other
 
                   sameBytes "after the refused writes" (contents mapping) (Array.zeroCreate (int size))
                   // An empty write stores nothing and commits.
