@@ -27,8 +27,10 @@ let private optionsToTry =
       { CommitOptions.defaults with Stores = StoreHint.NonTemporal }
       { Stores = StoreHint.Temporal; FinalDrain = false } ]
 
+// Sequenced: the cases set process-wide options (PmemOptions.Use), which parallel tests would see.
 let tests =
-    testList
+    testSequenced
+    <| testList
         "Durable block's only write"
         [ testCase "a block's one write issues the stores, flushes and drain of the same write recorded and applied"
           <| fun () ->
