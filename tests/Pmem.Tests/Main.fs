@@ -38,7 +38,7 @@ let allTests =
           DurableTests.tests
           DurableErrorTests.tests
           NestedPlanTests.tests
-          DurableLastWriteTests.tests
+          DurableBlockWriteTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

@@ -56,39 +56,6 @@ internal static partial class CommitApply
         return true;
     }
 
-    /// <summary>
-    /// A commit's only store on pmem, a write of <paramref name="bytes"/> that was never recorded
-    /// (<see cref="ICommitTarget.ApplyOnlyWrite"/>): the calls <see cref="TryApplyOne"/> issues for a work of that one
-    /// Write step, in the same order.
-    /// </summary>
-    public static void ApplyOnlyWrite<TStores>(ref TStores stores, CommitWork work, long offset, ReadOnlySpan<byte> bytes)
-        where TStores : ICommitStores
-    {
-        Debug.Assert(work.Count == 0 && work.Events is null && bytes.Length > 0, "an unrecorded write, the commit's only store");
-        StoreOneWrite(ref stores, work.Stores, offset, bytes);
-        if (work.FinalDrain)
-        {
-            stores.Drain();
-        }
-    }
-
-    /// <summary>
-    /// <see cref="ApplyOnlyWrite"/> for a scalar (<see cref="ICommitTarget.ApplyOnlyScalar"/>): its one store, its
-    /// line flushed, the drain: the calls <see cref="TryApplyOne"/> issues for a work of that one Scalar step.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ApplyOnlyScalar<TStores>(ref TStores stores, CommitWork work, long offset, int size, long value)
-        where TStores : ICommitStores
-    {
-        Debug.Assert(work.Count == 0 && work.Events is null, "an unrecorded scalar, the commit's only store");
-        stores.StoreScalar(offset, size, value);
-        FlushLinesOf(ref stores, offset, offset + size);
-        if (work.FinalDrain)
-        {
-            stores.Drain();
-        }
-    }
-
     /// <summary>TryApplyOne's write or fill: stored (its whole lines streamed when CopyDecision says so) and its touched lines flushed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreOneRange<TStores>(ref TStores stores, in CommitStep step, CommitWork work)

@@ -1,7 +1,7 @@
-/// A durable { } block committed on its own whose only store is its last write of an array: the commit stores it
-/// straight from the block's code (Journal.WriteLast) instead of recording it. The same bytes, stores, flushes and
-/// drain as the write recorded and applied; and nothing stored when anything in the plan stops the commit.
-module Pmem.Tests.DurableLastWriteTests
+/// A durable { } block committed on its own (DurableCommit.commitBlock) whose only store is one write: the same bytes,
+/// stores, flushes and drain as the same plan committed through the general path (DurableCommit.commitOn), and nothing
+/// stored when anything in the plan stops the commit.
+module Pmem.Tests.DurableBlockWriteTests
 
 open System
 open Expecto
@@ -32,7 +32,7 @@ let tests =
     testSequenced
     <| testList
         "Durable block's only write"
-        [ testCase "a block's one write issues the stores, flushes and drain of the same write recorded and applied"
+        [ testCase "a block's one write issues the stores, flushes and drain of the same plan committed the general way"
           <| fun () ->
               let image = Array.init (int size) (fun i -> byte (i % 251))
               let bytes = Array.init 4200 (fun i -> byte (i * 13 + 5))
@@ -42,26 +42,26 @@ let tests =
                   for offset, start, count in
                       [ 0L, 0, 4096; 64L, 0, 4200; 100L, 0, 4096; 8L, 0, 8; 4000L, 3, 300; 0L, 5, 64; size - 64L, 0, 64 ] do
                       let write = Durable.writeMemory offset (ReadOnlyMemory(bytes, start, count))
-                      // Durable.commitWith commits a block through the block's own code (the direct path); simulateWith
-                      // commits any plan through the journal and Apply.
-                      let direct = PmemSimulator(ReadOnlySpan image)
-                      Durable.commitWith options direct (durable { do! write }) =! Ok()
+                      // Durable.commitWith commits a block through its own code (commitBlock); simulateWith commits any
+                      // plan through the general path (commitOn).
+                      let asBlock = PmemSimulator(ReadOnlySpan image)
+                      Durable.commitWith options asBlock (durable { do! write }) =! Ok()
                       let applied = Durable.simulateWith options image (durable { do! write })
                       applied.Value =! Ok()
-                      shape direct.Events =! shape applied.Simulator.Events
+                      shape asBlock.Events =! shape applied.Simulator.Events
 
                       let expected = Array.copy image
                       Array.blit bytes start expected (int offset) count
                       let actual = Array.zeroCreate (int size)
-                      direct.Read(0L, Span actual)
+                      asBlock.Read(0L, Span actual)
                       sameBytes $"write of {count} at {offset}" actual expected
 
-                      if shape direct.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
+                      if shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
                           streamed <- streamed + 1
 
               Expect.isGreaterThan streamed 0 "some writes were streamed"
 
-          testCase "a block's one scalar issues the store, flush and drain of the same scalar recorded and applied"
+          testCase "a block's one scalar issues the store, flush and drain of the same plan committed the general way"
           <| fun () ->
               let image = Array.init (int size) (fun i -> byte (i % 251))
 
@@ -71,19 +71,19 @@ let tests =
                           [ Durable.writeInt64 offset 0x0102030405060708L, 8
                             Durable.writeInt32 offset 0x0A0B0C0D, 4
                             Durable.writeByte offset 0x77uy, 1 ] do
-                          let direct = PmemSimulator(ReadOnlySpan image)
-                          Durable.commitWith options direct (durable { do! write }) =! Ok()
+                          let asBlock = PmemSimulator(ReadOnlySpan image)
+                          Durable.commitWith options asBlock (durable { do! write }) =! Ok()
                           let applied = Durable.simulateWith options image (durable { do! write })
                           applied.Value =! Ok()
-                          shape direct.Events =! shape applied.Simulator.Events
-                          Expect.equal (Seq.length direct.Events) (if options.FinalDrain then 3 else 2) "store, flush (, fence)"
+                          shape asBlock.Events =! shape applied.Simulator.Events
+                          Expect.equal (Seq.length asBlock.Events) (if options.FinalDrain then 3 else 2) "store, flush (, fence)"
                           let actual = Array.zeroCreate (int size)
-                          direct.Read(0L, Span actual)
+                          asBlock.Read(0L, Span actual)
                           let expected = Array.zeroCreate (int size)
                           applied.Simulator.Read(0L, Span expected)
                           sameBytes $"{width}-byte scalar at {offset}" actual expected
 
-          testCase "a nested block's last write is not the commit's last: what stops the plan after it leaves the target unchanged"
+          testCase "a nested block's write is not the commit's last: what stops the plan after it leaves the target unchanged"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
@@ -119,7 +119,7 @@ let tests =
                   Durable.commit mapping (durable { do! inner }) =! Ok()
                   Mapping.read 0L 4096L mapping =! record)
 
-          testCase "off pmem (msync), a block's only write is recorded and applied: stored, and the commit answers Ok"
+          testCase "off pmem (msync), a block's only write is stored and the commit answers Ok"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = false))
               use dir = diskDir ()
