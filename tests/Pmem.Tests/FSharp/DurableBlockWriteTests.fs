@@ -21,6 +21,22 @@ let private shape (events: PmemEvent seq) =
         | other -> string other)
     |> List.ofSeq
 
+/// Commits `durable { do! write }` on a simulator over image as a block (Durable.commitWith: commitBlock) and through
+/// the general path (simulateWith: commitOn); checks that both answer Ok with the same events and bytes; the block's
+/// simulator.
+let private commitBothWays (options: CommitOptions) (image: byte array) (write: Durable<unit>) (label: string) =
+    let asBlock = PmemSimulator(ReadOnlySpan image)
+    Durable.commitWith options asBlock (durable { do! write }) =! Ok()
+    let applied = Durable.simulateWith options image (durable { do! write })
+    applied.Value =! Ok()
+    shape asBlock.Events =! shape applied.Simulator.Events
+    let actual = Array.zeroCreate image.Length
+    asBlock.Read(0L, Span actual)
+    let expected = Array.zeroCreate image.Length
+    applied.Simulator.Read(0L, Span expected)
+    sameBytes label actual expected
+    asBlock
+
 let private optionsToTry =
     [ CommitOptions.defaults
       { CommitOptions.defaults with FinalDrain = false }
@@ -42,14 +58,7 @@ let tests =
                   for offset, start, count in
                       [ 0L, 0, 4096; 64L, 0, 4200; 100L, 0, 4096; 8L, 0, 8; 4000L, 3, 300; 0L, 5, 64; size - 64L, 0, 64 ] do
                       let write = Durable.writeMemory offset (ReadOnlyMemory(bytes, start, count))
-                      // Durable.commitWith commits a block through its own code (commitBlock); simulateWith commits any
-                      // plan through the general path (commitOn).
-                      let asBlock = PmemSimulator(ReadOnlySpan image)
-                      Durable.commitWith options asBlock (durable { do! write }) =! Ok()
-                      let applied = Durable.simulateWith options image (durable { do! write })
-                      applied.Value =! Ok()
-                      shape asBlock.Events =! shape applied.Simulator.Events
-
+                      let asBlock = commitBothWays options image write $"write of {count} at {offset}"
                       let expected = Array.copy image
                       Array.blit bytes start expected (int offset) count
                       let actual = Array.zeroCreate (int size)
@@ -71,19 +80,10 @@ let tests =
                           [ Durable.writeInt64 offset 0x0102030405060708L, 8
                             Durable.writeInt32 offset 0x0A0B0C0D, 4
                             Durable.writeByte offset 0x77uy, 1 ] do
-                          let asBlock = PmemSimulator(ReadOnlySpan image)
-                          Durable.commitWith options asBlock (durable { do! write }) =! Ok()
-                          let applied = Durable.simulateWith options image (durable { do! write })
-                          applied.Value =! Ok()
-                          shape asBlock.Events =! shape applied.Simulator.Events
+                          let asBlock = commitBothWays options image write $"{width}-byte scalar at {offset}"
                           Expect.equal (Seq.length asBlock.Events) (if options.FinalDrain then 3 else 2) "store, flush (, fence)"
-                          let actual = Array.zeroCreate (int size)
-                          asBlock.Read(0L, Span actual)
-                          let expected = Array.zeroCreate (int size)
-                          applied.Simulator.Read(0L, Span expected)
-                          sameBytes $"{width}-byte scalar at {offset}" actual expected
 
-          testCase "a nested block's write is not the commit's last: what stops the plan after it leaves the target unchanged"
+          testCase "a block inside a plan: what stops the plan after its write leaves the target unchanged"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
