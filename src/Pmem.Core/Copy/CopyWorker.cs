@@ -171,6 +171,12 @@ internal sealed class CopyWorker
 
     private void Loop()
     {
+        // A ManualResetEventSlim allocates its lock object the first time a thread blocks on it. The caller blocks
+        // on _done only when this worker is late, so that allocation would land on some later copy of the caller's
+        // (a split copy allocates nothing on the calling thread): one short timed wait here makes it now, on this
+        // thread. _done is not set before the first piece, and the caller never sets it.
+        _done.Wait(1);
+
         while (true)
         {
             _wake.Wait();
