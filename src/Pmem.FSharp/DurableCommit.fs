@@ -72,8 +72,8 @@ module internal DurableCommit =
 
     /// The journal reset for <paramref name="target"/>, the options set: before the plan runs, so that the options
     /// are not kept while it runs.
-    let inline private prepare (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (journal: Journal) =
-        journal.Reset(target, target.Length, false)
+    let inline private prepare (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (journal: Journal) (direct: bool) =
+        journal.Reset(target, target.Length, false, direct)
         journal.SetOptions(options, events)
 
     /// <summary>Both phases (runThenApply): null, having put the plan's value in <paramref name="value"/>, or why the
@@ -98,7 +98,7 @@ module internal DurableCommit =
         (value: byref<'T>)
         (thread: CommitScratch)
         : PmemError | null =
-        prepare target options events journal
+        prepare target options events journal false
 
         try
             if Type.op_Equality (typeof<'T>, typeof<unit>) then
@@ -212,12 +212,19 @@ module internal DurableCommit =
             else
                 thread.InUse <- true
                 let journal = thread.Journal
-                prepare target options null journal
+                // The block's last step is the commit's last: when it is the only store, it goes to the target at
+                // once (Journal.WriteLast), and there is no step left to apply (Apply would issue nothing: an empty
+                // group issues nothing, and no step is refused).
+                prepare target options null journal true
 
                 let stopped =
                     try
                         code journal
-                        errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
+
+                        if journal.Count = 0 then
+                            null
+                        else
+                            errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
                     with e ->
                         stopReason e (CommitScratch.In slot)
 

@@ -36,6 +36,9 @@ type internal Journal() =
     let mutable outOfRange = 0
     /// What the work's options were last set from by SetOptions (null: not yet, or with events).
     let mutable optionsFrom: CommitOptions | null = null
+    /// Whether the last step of the plan running may go straight to the target (WriteLast): set by Reset for the
+    /// code of a block committed on its own (DurableCommit.commitBlock), taken back for a nested block (Nested).
+    let mutable lastDirect = false
     let scalarIn = Array.zeroCreate<byte> 8
     let scalarOut = Array.zeroCreate<byte> 8
 
@@ -99,9 +102,10 @@ type internal Journal() =
 
     /// Prepares for a plan: reads go to <paramref name="target"/> (zeros when null) and ranges are checked against
     /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
-    /// journal records reads and out-of-range writes instead of stopping at them.
+    /// journal records reads and out-of-range writes instead of stopping at them. <paramref name="direct"/>: the plan is
+    /// a block committed on its own, whose last step is the commit's last (WriteLast).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool) =
+    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool, direct: bool) =
         Debug.Assert((work.Count = 0), "the journal was cleared")
         // The fields that seldom change are stored only when they do: every store here queues behind the previous
         // commit's drain.
@@ -121,6 +125,9 @@ type internal Journal() =
         if outOfRange <> 0 then
             outOfRange <- 0
 
+        if lastDirect <> direct then
+            lastDirect <- direct
+
     /// <summary>Sets the work's options from <paramref name="options"/> (immutable): nothing to do when the last
     /// commit on this journal had the same ones and no events (the common case: one compare).</summary>
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
@@ -132,6 +139,13 @@ type internal Journal() =
     member _.Clear() =
         work.Clear()
         source <- null
+
+    /// <summary>Takes back what Reset's <c>direct</c> allowed: code that runs inside the plan (a nested block) has a
+    /// last step that is not the commit's last.</summary>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member _.Nested() =
+        if lastDirect then
+            lastDirect <- false
 
     /// The steps and memory recorded, as Core applies them (ICommitTarget.Apply, CommitApply.DryRun).
     member _.Work = work
@@ -185,6 +199,31 @@ type internal Journal() =
             // An empty write is dropped, and no reference to it kept.
             CommitPrefetch.Lines(prefetchBase, offset, length)
             work.AppendWrite(offset, data)
+
+    /// <summary>Write, for a block's last step: when Reset allowed it (<c>direct</c>) and nothing was recorded before
+    /// it, the bytes go to the target at once (ICommitTarget.ApplyOnlyWrite: stored, flushed, drained, the calls phase
+    /// 2 would issue for them; or recorded by the target when it applies only whole work), so that the commit's only
+    /// store is not recorded; otherwise recorded here. The commit then finds no step to apply.</summary>
+    /// <remarks>
+    /// Sound because nothing runs after a block's last step but the commit: the plan has finished without throwing,
+    /// its range is checked first, and the store is the commit's only one. Out of range, it is recorded (and stops
+    /// the commit, as any).
+    /// </remarks>
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.WriteLast(offset: int64, bytes: byte array, start: int, length: int) =
+        // The target's call is the last thing on its path: no value is kept across it.
+        if lastDirect && work.Count = 0 && length > 0 && inRange offset (int64 length) then
+            (Unchecked.nonNull source).ApplyOnlyWrite(work, offset, bytes, start, length)
+        else
+            this.Write(offset, ReadOnlyMemory(bytes, start, length))
+
+    /// WriteLast for a scalar (ICommitTarget.ApplyOnlyScalar).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.WriteScalarLast(offset: int64, size: int, value: int64) =
+        if lastDirect && work.Count = 0 && inRange offset (int64 size) then
+            (Unchecked.nonNull source).ApplyOnlyScalar(work, offset, size, value)
+        else
+            this.WriteScalar(offset, size, value)
 
     /// Records a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8).
     member _.WriteScalar(offset: int64, size: int, value: int64) =

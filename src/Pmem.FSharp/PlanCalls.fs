@@ -75,7 +75,12 @@ type PlanCalls =
     /// Runs <paramref name="plan"/> into the journal of the running plan (what the builder's inline members call).
     /// By value: inlined, the plan stays in registers (a plan passed by address is kept in memory, four stores).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    static member RunPlan(journal: obj, plan: Durable<'T>) : 'T =
+    static member RunPlan(journal: obj, plan: Durable<'T>) : 'T = PlanCalls.RunPlanAs(journal, plan, false)
+
+    /// RunPlan; where <paramref name="last"/> (a constant where this is inlined), the plan is a block's last step, and
+    /// a scalar or an array's bytes goes to the target at once when the journal lets it (Journal.WriteLast).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    static member RunPlanAs(journal: obj, plan: Durable<'T>, last: bool) : 'T =
         // The commonest plans inside a block, without the loop: a scalar or an array's bytes held as data, and a
         // finished step.
         let journal = Unchecked.nonNull (Unsafe.As<Journal> journal)
@@ -86,7 +91,11 @@ type PlanCalls =
             | :? StepCode as code when code.Kind = CommitStepKind.Scalar ->
                 // Unsafe.As, not :?> (a call to UnboxGeneric where this is inlined into a block's code): Current
                 // returned a Journal.
-                journal.WriteScalar(plan.A, code.Operand, plan.B)
+                if last then
+                    journal.WriteScalarLast(plan.A, code.Operand, plan.B)
+                else
+                    journal.WriteScalar(plan.A, code.Operand, plan.B)
+
                 Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Barrier ->
                 // A log append's barrier: not through runParts's frame either.
@@ -95,7 +104,13 @@ type PlanCalls =
             | run when PlanRun.isBytes run ->
                 // A write of an array's bytes (Durable.writeMemory), recorded here rather than through runParts's
                 // frame; anything else goes to runParts, which tests fully.
-                PlanRun.recordBytes journal (Unchecked.nonNull (Unsafe.As<byte array> run)) plan.A plan.B
+                let bytes = Unchecked.nonNull (Unsafe.As<byte array> run)
+
+                if last then
+                    PlanRun.recordBytesLast journal bytes plan.A plan.B
+                else
+                    PlanRun.recordBytes journal bytes plan.A plan.B
+
                 Unchecked.defaultof<'T>
             | run -> PlanRun.runParts journal run null plan.A plan.B
         else
@@ -134,7 +149,7 @@ type PlanCalls =
     /// F# would emit it as a .tail call, which keeps the block's code from tiering.
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member RunLast(journal: obj, plan: Durable<'T>, site: byref<int>) : 'T =
-        let value = PlanCalls.RunPlan(journal, plan)
+        let value = PlanCalls.RunPlanAs(journal, plan, true)
         site <- 0
         value
 

@@ -50,6 +50,10 @@ type PlanCalls =
     /// Runs the plan into the journal of the running plan now (the plan passed by value: see PlanCalls.fs).
     static member RunPlan: journal: obj * plan: Durable<'T> -> 'T
 
+    /// RunPlan; with <paramref name="last"/>, the plan is a block's last step, which may go straight to the target
+    /// when it is the commit's only store (see PlanCalls.fs).
+    static member RunPlanAs: journal: obj * plan: Durable<'T> * last: bool -> 'T
+
     /// The plan as a Durable&lt;'U&gt; where 'T and 'U are the same type (unit), copied field by field (through a
     /// byref parameter, so that F# emits no .tail for the call).
     static member RetypedAt: plan: Durable<'T> * _site: byref<int> -> Durable<'U>

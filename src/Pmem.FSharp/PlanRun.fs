@@ -91,6 +91,11 @@ module internal PlanRun =
     let recordBytes (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
         journal.Write(a, ReadOnlyMemory(bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
 
+    /// recordBytes for a block's last step (Journal.WriteLast).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let recordBytesLast (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
+        journal.WriteLast(a, bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL))
+
     /// tryRecord's last case, out of line: an array the runtime also calls a byte[] (an sbyte[] cast to one) is
     /// recorded as one; anything else is a closure (false).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
@@ -149,6 +154,8 @@ module internal PlanRun =
 
                 running <- false
             | next when Object.ReferenceEquals(run, StepCode.Block) ->
+                // A block inside the plan: its last step is not the commit's last (Journal.WriteLast).
+                journal.Nested()
                 value <- (Unsafe.As<obj -> 'T> next) journal
                 running <- false
             | next ->
@@ -179,6 +186,7 @@ module internal PlanRun =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let runUnitInRef (journal: Journal) (plan: inref<Durable<unit>>) : unit =
         if Object.ReferenceEquals(plan.Run, StepCode.Block) then
+            journal.Nested()
             (Unsafe.As<obj -> unit> plan.Then) journal
         else
             runParts journal plan.Run plan.Then plan.A plan.B

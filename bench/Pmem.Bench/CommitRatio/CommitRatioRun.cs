@@ -156,12 +156,13 @@ internal static unsafe class CommitRatioRun
             "first run its plan and record it, and every memory write of that bookkeeping (saved registers, the journal's steps, " +
             "the block's closure) queues behind the previous drain; once the store queue is full the commit waits for that " +
             "drain, and the rest of its work runs after it instead of in its shadow. Per operation, instructions and memory " +
-            "writes, F# (C#): one write 397 and 58 (178 and 26), the log append 1086 and 160 (459 and 61), the 4 KiB write 871 " +
-            "and 170 with its 64 non-temporal stores (473 and 104), no load waiting on a forwarding failure. The 4 KiB write, " +
-            "whose drain is the longest, is the first to cross that edge: in some processes every drain is slower (the C# side " +
-            "too: its 8 scattered writes take about 1.5 times as long) and there it is 1.4–1.7× (and the log append 1.10–1.17×), " +
-            "in the others 1.04–1.09× (runs of December 6 on the machine above, in about equal numbers; traced, the F# code is " +
-            "the same in both). The scatter plans iterate " +
+            "writes, F# (C#): one write 397 and 58 (178 and 26), the log append 1086 and 160 (459 and 61), the 4 KiB write 740 " +
+            "and 150 with its 64 non-temporal stores (473 and 104; a block's only write goes to the mapping at once, never " +
+            "recorded), no load waiting on a forwarding failure. The 4 KiB write, whose drain is the longest, is the first to " +
+            "cross that edge: in some processes every drain is slower (the C# side too: its 8 scattered writes take about 1.5 " +
+            "times as long) and there it is 1.45–1.65× (and the log append 1.15–1.20×), in the others 1.04–1.09× (the log " +
+            "append 1.05×; runs of December 6 on the machine above, the two kinds of process in varying proportions through the " +
+            "day; traced, the F# code is the same in both). The scatter plans iterate " +
             "their offsets array (`for offset in offsets`); " +
             "`for k in a .. b` would allocate a range and its enumerator per plan.");
         md.AppendLine();

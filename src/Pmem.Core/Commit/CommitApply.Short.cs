@@ -56,47 +56,118 @@ internal static partial class CommitApply
         return true;
     }
 
+    /// <summary>
+    /// A commit's only store on pmem, a write of <paramref name="bytes"/> that was never recorded
+    /// (<see cref="ICommitTarget.ApplyOnlyWrite"/>): the calls <see cref="TryApplyOne"/> issues for a work of that one
+    /// Write step, in the same order.
+    /// </summary>
+    public static void ApplyOnlyWrite<TStores>(ref TStores stores, CommitWork work, long offset, ReadOnlySpan<byte> bytes)
+        where TStores : ICommitStores
+    {
+        Debug.Assert(work.Count == 0 && work.Events is null && bytes.Length > 0, "an unrecorded write, the commit's only store");
+        StoreOneWrite(ref stores, work.Stores, offset, bytes);
+        if (work.FinalDrain)
+        {
+            stores.Drain();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a scalar (<see cref="ICommitTarget.ApplyOnlyScalar"/>): its one store, its
+    /// line flushed, the drain: the calls <see cref="TryApplyOne"/> issues for a work of that one Scalar step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ApplyOnlyScalar<TStores>(ref TStores stores, CommitWork work, long offset, int size, long value)
+        where TStores : ICommitStores
+    {
+        Debug.Assert(work.Count == 0 && work.Events is null, "an unrecorded scalar, the commit's only store");
+        stores.StoreScalar(offset, size, value);
+        FlushLinesOf(ref stores, offset, offset + size);
+        if (work.FinalDrain)
+        {
+            stores.Drain();
+        }
+    }
+
     /// <summary>TryApplyOne's write or fill: stored (its whole lines streamed when CopyDecision says so) and its touched lines flushed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreOneRange<TStores>(ref TStores stores, in CommitStep step, CommitWork work)
         where TStores : ICommitStores
     {
         Debug.Assert(step.InRange && step.Length > 0, "phase 1 kept only in-range, non-empty writes");
-        long offset = step.Offset;
-        long length = step.Length;
-        if (((offset | length) & LineMask) == 0 && NonTemporal(ResolvedConfig.Current, work.Stores, length))
+        if (step.Kind == CommitStepKind.Fill)
+        {
+            StoreOneFill(ref stores, work.Stores, step.Offset, step.Length, (byte)step.Value);
+        }
+        else
+        {
+            // The step's length, as StorePart: the step stores the first Length bytes of its memory.
+            StoreOneWrite(ref stores, work.Stores, step.Offset, work.MemoryAt((int)step.Value).Span[..(int)step.Length]);
+        }
+    }
+
+    /// <summary>
+    /// A write alone in its group: stored (its whole lines streamed when CopyDecision says so under
+    /// <paramref name="hint"/>) and its touched lines flushed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOneWrite<TStores>(ref TStores stores, PmemCopyFlags hint, long offset, ReadOnlySpan<byte> bytes)
+        where TStores : ICommitStores
+    {
+        if (((offset | (long)bytes.Length) & LineMask) == 0 && NonTemporal(ResolvedConfig.Current, hint, bytes.Length))
         {
             // Whole lines, streamed, nothing to flush (a log's block, a page): the store's call is the last thing
             // here, so no value is kept across it (each one saved is a memory write made before the stream starts).
-            StorePart(ref stores, in step, work, offset, offset + length, nonTemporal: true);
+            stores.Store(offset, bytes, nonTemporal: true);
             return;
         }
 
-        StoreOneRangeInParts(ref stores, in step, work);
+        StoreWriteInParts(ref stores, hint, offset, bytes);
     }
 
-    /// <summary>StoreOneRange for a write or fill that is not whole lines streamed: its partial lines stored and flushed, its body streamed or stored and flushed.</summary>
+    /// <summary>StoreOneWrite of a write that is not whole lines streamed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreOneRangeInParts<TStores>(ref TStores stores, in CommitStep step, CommitWork work)
+    private static void StoreWriteInParts<TStores>(ref TStores stores, PmemCopyFlags hint, long offset, ReadOnlySpan<byte> bytes)
+        where TStores : ICommitStores =>
+        StoreInParts(ref stores, new BytesPart(bytes, offset), hint, offset, offset + bytes.Length);
+
+    /// <summary>StoreOneWrite for a fill of <paramref name="length"/> bytes of <paramref name="value"/>.</summary>
+    private static void StoreOneFill<TStores>(ref TStores stores, PmemCopyFlags hint, long offset, long length, byte value)
         where TStores : ICommitStores
     {
-        long offset = step.Offset;
-        long finish = offset + step.Length;
+        if (((offset | length) & LineMask) == 0 && NonTemporal(ResolvedConfig.Current, hint, length))
+        {
+            stores.Fill(offset, length, value, nonTemporal: true);
+            return;
+        }
+
+        StoreInParts(ref stores, new FillPart(value), hint, offset, offset + length);
+    }
+
+    /// <summary>
+    /// A write or fill of <c>[offset, finish)</c> that is not whole lines streamed: its partial lines stored and
+    /// flushed, its body streamed or stored and flushed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreInParts<TStores, TPart>(ref TStores stores, TPart part, PmemCopyFlags hint, long offset, long finish)
+        where TStores : ICommitStores
+        where TPart : IStorePart, allows ref struct
+    {
         long bodyStart = (offset + LineMask) & ~LineMask;
         long bodyEnd = finish & ~LineMask;
-        if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, work.Stores, step.Length))
+        if (bodyEnd > bodyStart && NonTemporal(ResolvedConfig.Current, hint, finish - offset))
         {
             // As StoreWrite and GroupRuns: the partial lines stored, the body streamed, then the head's line
             // and the tail's line flushed (two disjoint runs, in address order).
             if (bodyStart > offset)
             {
-                StorePart(ref stores, in step, work, offset, bodyStart, nonTemporal: false);
+                part.Store(ref stores, offset, bodyStart, nonTemporal: false);
             }
 
-            StorePart(ref stores, in step, work, bodyStart, bodyEnd, nonTemporal: true);
+            part.Store(ref stores, bodyStart, bodyEnd, nonTemporal: true);
             if (finish > bodyEnd)
             {
-                StorePart(ref stores, in step, work, bodyEnd, finish, nonTemporal: false);
+                part.Store(ref stores, bodyEnd, finish, nonTemporal: false);
             }
 
             if (bodyStart > offset)
@@ -111,9 +182,37 @@ internal static partial class CommitApply
         }
         else
         {
-            StorePart(ref stores, in step, work, offset, finish, nonTemporal: false);
+            part.Store(ref stores, offset, finish, nonTemporal: false);
             FlushLinesOf(ref stores, offset, finish);
         }
+    }
+
+    /// <summary>What StoreInParts stores into a range's parts: a write's bytes or a fill's value.</summary>
+    private interface IStorePart
+    {
+        /// <summary>Stores the part <c>[first, stop)</c> of the range.</summary>
+        void Store<TStores>(ref TStores stores, long first, long stop, bool nonTemporal)
+            where TStores : ICommitStores;
+    }
+
+    /// <summary>The bytes of a write that starts at <c>offset</c>.</summary>
+    private readonly ref struct BytesPart(ReadOnlySpan<byte> bytes, long offset) : IStorePart
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store<TStores>(ref TStores stores, long first, long stop, bool nonTemporal)
+            where TStores : ICommitStores =>
+            stores.Store(first, _bytes.Slice((int)(first - offset), (int)(stop - first)), nonTemporal);
+    }
+
+    /// <summary>The value of a fill.</summary>
+    private readonly struct FillPart(byte value) : IStorePart
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store<TStores>(ref TStores stores, long first, long stop, bool nonTemporal)
+            where TStores : ICommitStores =>
+            stores.Fill(first, stop - first, value, nonTemporal);
     }
 
     /// <summary>

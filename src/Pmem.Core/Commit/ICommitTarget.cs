@@ -65,4 +65,31 @@ internal interface ICommitTarget
     /// </summary>
     /// <param name="work">The steps, their memory and the options.</param>
     PmemException? Apply(CommitWork work);
+
+    /// <summary>
+    /// Phase 2 at once for a commit whose only store is a write of <c>bytes[start .. start + length)</c> at
+    /// <paramref name="offset"/> (in range, not empty), made as the plan's last step: stored, its touched lines flushed,
+    /// then drained as <paramref name="work"/>'s options say; exactly the calls <see cref="Apply"/> issues for a work of
+    /// that one step, in the same order. Where the target applies only whole work (off pmem, a read-only or sparse
+    /// mapping, recorded events, a target outside Pmem), the write is recorded into <paramref name="work"/> instead,
+    /// for <see cref="Apply"/>. The caller tells which by <see cref="CommitWork.Count"/>: 0, the write is durable (with
+    /// <see cref="CommitWork.FinalDrain"/>); 1, it is to be applied.
+    /// </summary>
+    /// <param name="work">The commit's options, and no step.</param>
+    /// <param name="offset">Where the bytes go.</param>
+    /// <param name="bytes">The array holding them (read, never kept once stored).</param>
+    /// <param name="start">Where they start in it.</param>
+    /// <param name="length">How many.</param>
+    void ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length);
+
+    /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8), stored
+    /// with one store of its width.
+    /// </summary>
+    /// <param name="work">The commit's options, and no step.</param>
+    /// <param name="offset">Where the scalar goes.</param>
+    /// <param name="size">Its width.</param>
+    /// <param name="value">Its value.</param>
+    void ApplyOnlyScalar(CommitWork work, long offset, int size, long value);
+
 }

@@ -40,6 +40,37 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         return ApplyGeneral(work);
     }
 
+    void ICommitTarget.ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length)
+    {
+        if (AppliesAtOnce(work))
+        {
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyWrite(ref one, work, offset, new ReadOnlySpan<byte>(bytes, start, length));
+        }
+        else
+        {
+            work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
+        }
+    }
+
+    void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
+    {
+        if (AppliesAtOnce(work))
+        {
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyScalar(ref one, work, offset, size, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Scalar, offset, size, value, true);
+        }
+    }
+
+    /// <summary>Whether a commit's only store may go straight to memory (the short paths' conditions: pmem, writable, no reservation, no recorded events).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AppliesAtOnce(CommitWork work) =>
+        _shape.Protection == PmemProtection.ReadWrite && _reservation is null && IsPmem && work.Events is null;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private PmemException? ApplyTemporalOrGeneral(CommitWork work)
     {

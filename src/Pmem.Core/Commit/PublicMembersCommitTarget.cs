@@ -35,6 +35,14 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
         return CommitApply.RunReporting(ref stores, target.IsPmem, work);
     }
 
+    /// <summary>Recorded: a target outside Pmem is reached through its public members, by whole work (Apply).</summary>
+    public void ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length) =>
+        work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
+
+    /// <summary>Recorded, as <see cref="ApplyOnlyWrite"/>.</summary>
+    public void ApplyOnlyScalar(CommitWork work, long offset, int size, long value) =>
+        work.Append(CommitStepKind.Scalar, offset, size, value, true);
+
     private readonly struct Stores(IPmemTarget target) : ICommitStores
     {
         /// <summary>The largest piece of a fill stored with one Copy (whole lines, so non-temporal pieces stay whole).</summary>

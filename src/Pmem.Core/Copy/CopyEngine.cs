@@ -273,7 +273,7 @@ internal static unsafe class CopyEngine
             _ => Movdir64BCopy.Move<VectorLine128>(dest, src, length, flush, forward, backward),
         };
         FenceMovdir64B(config, path);
-        return new CopyRun(path, isa, Movdir64B: true);
+        return new CopyRun(path, isa, movdir64B: true);
     }
 
     /// <summary>As <see cref="MoveMovdir64B"/>, for fills.</summary>
@@ -290,7 +290,7 @@ internal static unsafe class CopyEngine
             _ => Movdir64BCopy.Fill<VectorLine128>(dest, value, length, flush, fill),
         };
         FenceMovdir64B(config, path);
-        return new CopyRun(path, isa, Movdir64B: true);
+        return new CopyRun(path, isa, movdir64B: true);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

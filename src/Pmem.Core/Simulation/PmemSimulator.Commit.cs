@@ -30,6 +30,34 @@ public sealed partial class PmemSimulator : ICommitTarget
         return CommitApply.RunReporting(ref stores, IsPmem, work);
     }
 
+    // The mapping's direct path, so that crash-state tests see the calls it issues (the same as Apply's for that
+    // one step); with events recorded, the write is recorded for Apply.
+    void ICommitTarget.ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length)
+    {
+        if (IsPmem && work.Events is null)
+        {
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyWrite(ref stores, work, offset, new ReadOnlySpan<byte>(bytes, start, length));
+        }
+        else
+        {
+            work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
+        }
+    }
+
+    void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
+    {
+        if (IsPmem && work.Events is null)
+        {
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyScalar(ref stores, work, offset, size, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Scalar, offset, size, value, true);
+        }
+    }
+
     private readonly struct Stores(PmemSimulator device) : ICommitStores
     {
         public long Length => device._initial.Length;

@@ -61,6 +61,45 @@ let tests =
               // The hint NonTemporal streams the whole lines of every write that has one: that branch was compared too.
               Expect.isGreaterThan streamed 0 "some writes were streamed"
 
+          testCase "a block's only write applied at once (ApplyOnlyWrite, never recorded): the same calls as the group loop"
+          <| fun () ->
+              let bytes = Array.init 4096 (fun i -> byte (i * 7))
+              let mutable streamed = 0
+
+              for hint in [ PmemCopyFlags.None; PmemCopyFlags.NonTemporal; PmemCopyFlags.Temporal ] do
+                  for stepLength in [ 1; 8; 63; 64; 65; 128; 255; 256; 257; 1000; 4095; 4096 ] do
+                      for offset in [ 0L; 1L; 8L; 63L; 64L; 100L; 128L; length - int64 stepLength ] do
+                          for finalDrain in [ true; false ] do
+                              let atOnce = List<CommitEvent>()
+                              let empty = CommitWork.Of(ReadOnlySpan.Empty, ReadOnlySpan.Empty, hint, finalDrain)
+                              let mutable stores = RecordingStores<NoStores>(NoStores length, atOnce, false)
+                              CommitApply.ApplyOnlyWrite(&stores, empty, offset, ReadOnlySpan(bytes, 0, stepLength))
+
+                              let memory: ReadOnlyMemory<byte> array = [| ReadOnlyMemory(bytes, 0, stepLength) |]
+                              let step = CommitStep(CommitStepKind.Write, offset, int64 stepLength, 0L)
+                              let work = CommitWork.Of(ReadOnlySpan [| step |], ReadOnlySpan memory, hint, finalDrain)
+                              let loopCalls = List<CommitEvent>()
+                              let mutable loopStores = RecordingStores<NoStores>(NoStores length, loopCalls, false)
+                              CommitApply.Apply(&loopStores, true, work)
+                              List.ofSeq atOnce =! List.ofSeq loopCalls
+
+                              if atOnce |> Seq.exists (fun e -> e.NonTemporal) then
+                                  streamed <- streamed + 1
+
+              Expect.isGreaterThan streamed 0 "some writes were streamed"
+
+          testCase "a block's only scalar applied at once (ApplyOnlyScalar, never recorded): the same calls as the group loop"
+          <| fun () ->
+              for width in [ 1; 2; 4; 8 ] do
+                  for offset in [ 0L .. 130L ] @ [ length - 72L .. length - int64 width ] do
+                      for finalDrain in [ true; false ] do
+                          let atOnce = List<CommitEvent>()
+                          let empty = CommitWork.Of(ReadOnlySpan.Empty, ReadOnlySpan.Empty, PmemCopyFlags.None, finalDrain)
+                          let mutable stores = RecordingStores<NoStores>(NoStores length, atOnce, false)
+                          CommitApply.ApplyOnlyScalar(&stores, empty, offset, width, 0x0102030405060708L)
+                          let _, loop = both [| CommitStep.Scalar(offset, width, 0x0102030405060708L) |] true finalDrain null
+                          List.ofSeq atOnce =! loop
+
           testCase "anything else is declined with nothing issued"
           <| fun () ->
               let scalar = CommitStep.Scalar(8L, 8, 1L)
