@@ -75,7 +75,7 @@ module internal AtomicCommit =
             | Error e -> Error e
             | Ok () ->
                 let journal = Journal()
-                journal.Reset(seam, region.Offset, false, false)
+                journal.Reset(seam, region.Offset, false, false, false)
 
                 try
                     match PlanRun.evaluate journal plan with

@@ -73,7 +73,7 @@ module internal DurableCommit =
     /// The journal reset for <paramref name="target"/>, the options set: before the plan runs, so that the options
     /// are not kept while it runs.
     let inline private prepare (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (journal: Journal) (direct: bool) =
-        journal.Reset(target, target.Length, false, direct)
+        journal.Reset(target, target.Length, false, direct, true)
         journal.SetOptions(options, events)
 
     /// <summary>Both phases (runThenApply): null, having put the plan's value in <paramref name="value"/>, or why the
@@ -144,6 +144,7 @@ module internal DurableCommit =
         journal.Clear()
         scratch.InUse <- false
         target.End slot
+        journal.Work.FinishDrain()
         rethrowOr thread stopped value
 
     /// commitBlock on a thread whose buffers are in use (commitNested): the block as a plan.
@@ -190,6 +191,8 @@ module internal DurableCommit =
                 thread.Journal.Clear()
                 thread.InUse <- false
                 target.End slot
+                // The final drain Apply left to the commit's end (CommitWork.DrainAtEnd), after the bookkeeping above.
+                thread.Journal.Work.FinishDrain()
                 rethrowOr thread stopped value
 
     /// <summary>commitBody for a durable { } block whose value is unit (PlanRun.block: <paramref name="code"/> records
@@ -236,6 +239,7 @@ module internal DurableCommit =
                 journal.Clear()
                 thread.InUse <- false
                 target.End slot
+                journal.Work.FinishDrain()
                 rethrowFault thread
                 stopped
 

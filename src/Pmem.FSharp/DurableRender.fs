@@ -13,7 +13,7 @@ module internal DurableRender =
     /// Renders against <paramref name="target"/> (null: zeros, unbounded) of <paramref name="length"/> bytes.
     let private against (where: string) (target: ICommitTarget | null) (length: int64) (pmem: bool) (plan: Durable<'T>) =
         let journal = Journal()
-        journal.Reset(target, length, true, false)
+        journal.Reset(target, length, true, false, false)
 
         try
             let outcome = PlanRun.evaluate journal plan |> Result.map (sprintf "%A")

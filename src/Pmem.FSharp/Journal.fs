@@ -103,9 +103,10 @@ type internal Journal() =
     /// Prepares for a plan: reads go to <paramref name="target"/> (zeros when null) and ranges are checked against
     /// <paramref name="limit"/> (the target's length, or less: an atomic commit hides its log region). A rendering
     /// journal records reads and out-of-range writes instead of stopping at them. <paramref name="direct"/>: the plan is
-    /// a block committed on its own, whose last step is the commit's last (WriteLast).
+    /// a block committed on its own, whose last step is the commit's last (WriteLast). <paramref name="drainAtEnd"/>:
+    /// the caller stores nothing after applying and calls CommitWork.FinishDrain before it returns (a plain commit).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
-    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool, direct: bool) =
+    member _.Reset(target: ICommitTarget | null, limit: int64, forRender: bool, direct: bool, drainAtEnd: bool) =
         Debug.Assert((work.Count = 0), "the journal was cleared")
         // The fields that seldom change are stored only when they do: every store here queues behind the previous
         // commit's drain.
@@ -127,6 +128,8 @@ type internal Journal() =
 
         if lastDirect <> direct then
             lastDirect <- direct
+
+        work.SetDrainAtEnd drainAtEnd
 
     /// <summary>Sets the work's options from <paramref name="options"/> (immutable): nothing to do when the last
     /// commit on this journal had the same ones and no events (the common case: one compare).</summary>

@@ -39,6 +39,7 @@ let allTests =
           DurableErrorTests.tests
           NestedPlanTests.tests
           DurableBlockWriteTests.tests
+          CommitDrainAtEndTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

@@ -50,7 +50,7 @@ internal static partial class CommitApply
 
         if (work.FinalDrain)
         {
-            stores.Drain();
+            work.DrainLast(ref stores);
         }
 
         return true;
@@ -68,7 +68,7 @@ internal static partial class CommitApply
         StoreOneWrite(ref stores, work.Stores, offset, bytes);
         if (work.FinalDrain)
         {
-            stores.Drain();
+            work.DrainLast(ref stores);
         }
     }
 
@@ -85,7 +85,7 @@ internal static partial class CommitApply
         FlushLinesOf(ref stores, offset, offset + size);
         if (work.FinalDrain)
         {
-            stores.Drain();
+            work.DrainLast(ref stores);
         }
     }
 
@@ -284,7 +284,7 @@ internal static partial class CommitApply
             stores.FlushLines(first, stop - first);
             if (work.FinalDrain)
             {
-                stores.Drain();
+                work.DrainLast(ref stores);
             }
         }
 

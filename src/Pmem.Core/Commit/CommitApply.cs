@@ -146,7 +146,7 @@ internal static partial class CommitApply
             runs.Issue(ref stores);
             if (pmem && work.FinalDrain)
             {
-                stores.Drain();
+                work.DrainLast(ref stores);
             }
         }
     }

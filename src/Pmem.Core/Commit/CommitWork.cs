@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Pmem;
 
@@ -26,6 +27,8 @@ internal sealed class CommitWork
     private bool _finalDrain = true;
     private List<CommitEvent>? _events;
     private bool _forward = true;
+    private bool _drainAtEnd;
+    private bool _drainOwed;
 
     /// <summary>Work holding copies of <paramref name="steps"/> and <paramref name="memory"/> with these options (tests, one-off callers).</summary>
     public static CommitWork Of(
@@ -61,6 +64,61 @@ internal sealed class CommitWork
 
     /// <summary>Whether the last group ends with a drain.</summary>
     public bool FinalDrain => _finalDrain;
+
+    /// <summary>
+    /// Whether the final drain, where the stores allow (<see cref="ICommitStores.MayDeferDrain"/>), is left to the
+    /// commit's end (<see cref="FinishDrain"/>): set by a commit that stores nothing after applying this work and calls
+    /// <see cref="FinishDrain"/> before it returns. Off by default (an atomic commit, say, orders later stores after it).
+    /// </summary>
+    /// <remarks>
+    /// Why: the commit's last fence waits for its flushes and streamed stores to reach persistence. Issued after the
+    /// commit's bookkeeping (releasing its journal and its claim) instead of before it, that bookkeeping runs while
+    /// they complete; what the caller sees on return is the same.
+    /// </remarks>
+    public bool DrainAtEnd => _drainAtEnd;
+
+    /// <summary>Whether a final drain was left to <see cref="FinishDrain"/> and not yet issued.</summary>
+    public bool DrainOwed => _drainOwed;
+
+    /// <summary>Sets <see cref="DrainAtEnd"/> (a store only when it changes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetDrainAtEnd(bool value)
+    {
+        if (_drainAtEnd != value)
+        {
+            _drainAtEnd = value;
+        }
+    }
+
+    /// <summary>The final drain of these stores, or with <see cref="DrainAtEnd"/> and stores that allow it, a note that <see cref="FinishDrain"/> owes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void DrainLast<TStores>(ref TStores stores)
+        where TStores : ICommitStores
+    {
+        if (stores.MayDeferDrain && _drainAtEnd)
+        {
+            _drainOwed = true;
+        }
+        else
+        {
+            stores.Drain();
+        }
+    }
+
+    /// <summary>
+    /// Issues the final drain <see cref="DrainLast{TStores}"/> left owed (a store fence of the calling thread, the
+    /// thread that made the stores), if any. The commit calls it last, after releasing its claim: a fence needs no
+    /// mapping, and the flushes and streamed stores it waits for were issued while the memory was mapped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void FinishDrain()
+    {
+        if (_drainOwed)
+        {
+            _drainOwed = false;
+            Sse.StoreFence();
+        }
+    }
 
     /// <summary>Scratch for the touched lines or pages (reused: no allocation once warm).</summary>
     public TouchedRuns Runs { get; } = new();

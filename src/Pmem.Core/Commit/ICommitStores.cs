@@ -32,6 +32,12 @@ internal interface ICommitStores
     /// <summary>Waits until every earlier flush and non-temporal store has reached persistence.</summary>
     void Drain();
 
+    /// <summary>
+    /// Whether a commit's final drain may be left to the commit's end (<see cref="CommitWork.FinishDrain"/>), after
+    /// its bookkeeping: true only where a drain is one fence of the calling thread that nothing records.
+    /// </summary>
+    bool MayDeferDrain { get; }
+
     /// <summary>msync of <c>[offset, offset + length)</c>, whole pages (the last one clipped to <see cref="Length"/>).</summary>
     void Msync(long offset, long length);
 }

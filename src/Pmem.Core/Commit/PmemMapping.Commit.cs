@@ -271,6 +271,9 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
 
         public void Drain() => FlushEngine.Drain(config);
 
+        /// <summary>A fence of the calling thread, when the configuration fences at all.</summary>
+        public bool MayDeferDrain => config.DrainFences;
+
         public void Msync(long offset, long count) => PageFlush.Sync(At(offset), (nuint)count);
     }
 }

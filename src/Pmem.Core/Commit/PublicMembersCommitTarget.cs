@@ -75,6 +75,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
 
         public void Drain() => target.Drain();
 
+        /// <summary>A user target drains when called.</summary>
+        public bool MayDeferDrain => false;
+
         public void Msync(long offset, long length) => target.Flush(offset, length);
     }
 }

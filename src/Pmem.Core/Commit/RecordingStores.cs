@@ -60,6 +60,9 @@ internal struct RecordingStores<TInner>(TInner inner, List<CommitEvent> events, 
         }
     }
 
+    /// <summary>Every drain is recorded where the commit issues it.</summary>
+    public bool MayDeferDrain => false;
+
     public void Msync(long offset, long length)
     {
         events.Add(new(CommitEventKind.Msynced, offset, length));
@@ -84,6 +87,9 @@ internal readonly struct NoStores(long length) : ICommitStores
     public void FlushLines(long firstLine, long lineCount) => throw new InvalidOperationException("a dry run flushes nothing");
 
     public void Drain() => throw new InvalidOperationException("a dry run drains nothing");
+
+    /// <summary>A dry run drains nothing.</summary>
+    public bool MayDeferDrain => false;
 
     public void Msync(long offset, long length) => throw new InvalidOperationException("a dry run syncs nothing");
 }

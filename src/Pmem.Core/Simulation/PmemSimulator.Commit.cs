@@ -86,6 +86,9 @@ public sealed partial class PmemSimulator : ICommitTarget
 
         public void Drain() => device.Fence();
 
+        /// <summary>Every fence is recorded where the commit issues it.</summary>
+        public bool MayDeferDrain => false;
+
         public void Msync(long offset, long length) => device.Msync(offset, length);
     }
 }
