@@ -155,14 +155,15 @@ internal static unsafe class CommitRatioRun
             "previous operation's drain (the SFENCE after CLWB or after non-temporal stores) is still completing. A commit must " +
             "first run its plan and record it, and every memory write of that bookkeeping (saved registers, the journal's steps, " +
             "the block's closure) queues behind the previous drain; once the store queue is full the commit waits for that " +
-            "drain, and the rest of its work runs after it instead of in its shadow. Per operation, instructions and memory " +
-            "writes, F# (C#): one write 397 and 58 (178 and 26), the log append 1086 and 160 (459 and 61), the 4 KiB write 740 " +
-            "and 150 with its 64 non-temporal stores (473 and 104; a block's only write goes to the mapping at once, never " +
-            "recorded), no load waiting on a forwarding failure. The 4 KiB write, whose drain is the longest, is the first to " +
-            "cross that edge: in some processes every drain is slower (the C# side too: its 8 scattered writes take about 1.5 " +
-            "times as long) and there it is 1.45–1.65× (and the log append 1.15–1.20×), in the others 1.04–1.09× (the log " +
-            "append 1.05×; runs of December 6 on the machine above, the two kinds of process in varying proportions through the " +
-            "day; traced, the F# code is the same in both). The scatter plans iterate " +
+            "drain, and the rest of its work runs after it instead of in its shadow. A commit issues its last fence after its own " +
+            "bookkeeping (releasing its journal and claim), so that part runs while its flushes complete. Per operation, " +
+            "instructions and memory writes, F# (C#): one write 369 and 53 (178 and 26), the log append 1077 and 155 (467 and " +
+            "61), the 4 KiB write 745 and 152 with its 64 non-temporal stores (482 and 104; a block's only write goes to the " +
+            "mapping at once, never recorded), no load waiting on a forwarding failure. Processes differ: in some every drain " +
+            "is slower (the C# side's 8 scattered writes take about 690 ns instead of 440) and there the F# side's extra work " +
+            "shows: one write 1.06–1.10×, the log append 1.12–1.13×, the 4 KiB write 1.17–1.54×; in the others 1.03–1.05×, " +
+            "1.05–1.06× and 1.04–1.07× (runs of December 7 on the machine above, the two kinds of process in varying " +
+            "proportions through the day). The scatter plans iterate " +
             "their offsets array (`for offset in offsets`); " +
             "`for k in a .. b` would allocate a range and its enumerator per plan.");
         md.AppendLine();
