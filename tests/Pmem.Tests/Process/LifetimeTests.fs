@@ -269,10 +269,21 @@ let private finalizationWith (budget: Budget) =
 let tests =
     testSequenced (testList "Lifetime" [ ownership; disposalWith (Rounds 10_000) (Rounds 20); finalizationWith (Rounds 1) ])
 
+/// Maps made at once on four threads, in a child process, for `seconds` (LifetimeChild's concurrent-maps scenario).
+let private concurrentMapsFor (seconds: float) =
+    testCase $"maps made at once on four threads for {seconds:F0} s never land on each other" (fun () ->
+        use dir = diskDir ()
+        runChild [] [ "concurrent-maps"; dir.Path; string seconds ] =! "ok")
+
 /// The Soak target's lifetime stress for `minutes` (10 by default): double and cross disposal from inside commits,
-/// 30% of the time each; operations racing a Dispose, 20%; finalization while other threads work, 20%.
+/// 30% of the time each; operations racing a Dispose, 20%; finalization while other threads work, 20%; maps made at
+/// once, 10% (at most 90 s: the child's time limit is two minutes).
 let soakTests (minutes: float) =
     let total = Lasting(TimeSpan.FromMinutes minutes)
     testSequenced (
-        testList "Lifetime (soak)" [ disposalWith (total.Scaled 0.3) (total.Scaled 0.2); finalizationWith (total.Scaled 0.2) ]
+        testList
+            "Lifetime (soak)"
+            [ disposalWith (total.Scaled 0.3) (total.Scaled 0.2)
+              finalizationWith (total.Scaled 0.2)
+              concurrentMapsFor (min 90.0 (minutes * 60.0 * 0.1)) ]
     )
