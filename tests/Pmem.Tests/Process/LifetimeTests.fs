@@ -269,11 +269,14 @@ let private finalizationWith (budget: Budget) =
 let tests =
     testSequenced (testList "Lifetime" [ ownership; disposalWith (Rounds 10_000) (Rounds 20); finalizationWith (Rounds 1) ])
 
-/// Maps made at once on four threads, in a child process, for `seconds` (LifetimeChild's concurrent-maps scenario).
+/// Maps made at once on four threads on the disk file system, in a child process, for `seconds` (LifetimeChild's
+/// concurrent-maps scenario): each mapping and file holds its own thread's tags.
+let concurrentMaps (seconds: float) =
+    use dir = diskDir ()
+    runChild [] [ "concurrent-maps"; dir.Path; string seconds ] =! "ok"
+
 let private concurrentMapsFor (seconds: float) =
-    testCase $"maps made at once on four threads for {seconds:F0} s never land on each other" (fun () ->
-        use dir = diskDir ()
-        runChild [] [ "concurrent-maps"; dir.Path; string seconds ] =! "ok")
+    testCase $"maps made at once on four threads for {seconds:F0} s never land on each other" (fun () -> concurrentMaps seconds)
 
 /// The Soak target's lifetime stress for `minutes` (10 by default): double and cross disposal from inside commits,
 /// 30% of the time each; operations racing a Dispose, 20%; finalization while other threads work, 20%; maps made at
