@@ -48,3 +48,28 @@ let commitFill (mapping: Pmem.PmemMapping) (offset: int64) (length: int64) (valu
 
 /// Commits `copy`.
 let commitCopy (mapping: Pmem.PmemMapping) (offset: int64) (source: ReadOnlyMemory<byte>) = Durable.commit mapping (copy offset source)
+
+// The same plans committed where they are written (Durable.committing): no plan value, no allocation.
+
+/// `one`, committed where it is written.
+let committingOne (mapping: Pmem.PmemMapping) (offset: int64) (value: int64) =
+    Durable.committing mapping { do! Durable.writeInt64 offset value }
+
+/// `append`, committed where it is written.
+let committingAppend (mapping: Pmem.PmemMapping) (recordOffset: int64) (record: ReadOnlyMemory<byte>) (tailOffset: int64) (tail: int64) =
+    Durable.committing mapping {
+        do! Durable.writeMemory recordOffset record
+        do! Durable.barrier
+        do! Durable.writeInt64 tailOffset tail
+    }
+
+/// `scatter`, committed where it is written.
+let committingScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: int64[]) (value: int64) =
+    Durable.committing mapping {
+        for offset in offsets do
+            do! Durable.writeInt64 (baseOffset + offset) value
+    }
+
+/// `copy`, committed where it is written.
+let committingCopy (mapping: Pmem.PmemMapping) (offset: int64) (source: ReadOnlyMemory<byte>) =
+    Durable.committing mapping { do! Durable.writeMemory offset source }

@@ -161,6 +161,10 @@ module Durable =
 
     let inline commit (target: IPmemTarget) (plan: Durable<'T>) = commitWith CommitOptions.defaults target plan
 
+    let inline committing (target: IPmemTarget) = DurableCommitBuilder(target, CommitOptions.defaults)
+
+    let inline committingWith (options: CommitOptions) (target: IPmemTarget) = DurableCommitBuilder(target, options)
+
     let internal commitRecorded (options: CommitOptions) (mapping: PmemMapping) (plan: Durable<'T>) =
         DurableCommit.commitRecorded options mapping plan
 

@@ -149,6 +149,31 @@ module Durable =
     val inline commitWith: options: CommitOptions -> target: IPmemTarget -> plan: Durable<'T> -> Result<'T, PmemError>
 
     /// <summary>
+    /// Commits the block that follows to <paramref name="target"/> where it is written:
+    /// <c>Durable.committing target { … }</c> is <c>Durable.commit target (durable { … })</c> (same steps, same
+    /// guarantees, same answer: <c>Ok</c> means everything the block wrote is durable), without making the block a plan
+    /// value first.
+    /// </summary>
+    /// <remarks>
+    /// A <c>durable { }</c> block is a plan: a value that holds the block's code and what it captures, one small
+    /// allocation each time it is built. A committing block is compiled into its caller's code, so the commit
+    /// allocates nothing (the hot path of a log or an index: a commit per operation). Use <c>durable { }</c> when a
+    /// plan is kept, composed, rendered, simulated or committed atomically.
+    /// </remarks>
+    /// <example><code lang="F#">
+    /// let append (log: PmemMapping) (tail: int64) (record: byte array) =
+    ///     Durable.committing log {
+    ///         do! Durable.write (64L + tail) record
+    ///         do! Durable.barrier
+    ///         do! Durable.writeInt64 0L (tail + int64 record.Length)
+    ///     }                                  // Result&lt;unit, PmemError&gt;
+    /// </code></example>
+    val inline committing: target: IPmemTarget -> DurableCommitBuilder
+
+    /// As <c>committing</c>, with explicit options (store hint, final drain).
+    val inline committingWith: options: CommitOptions -> target: IPmemTarget -> DurableCommitBuilder
+
+    /// <summary>
     /// Runs <paramref name="plan"/> against <paramref name="target"/> and makes all of its writes durable atomically:
     /// after a crash at any moment, and <c>Durable.recover</c>, the target holds every write of the plan or none.
     /// The redo log lives in the last 64 KiB of the target (<c>RedoLogRegion.AtEnd target.Length</c>):

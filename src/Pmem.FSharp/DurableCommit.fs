@@ -243,6 +243,77 @@ module internal DurableCommit =
                 rethrowFault thread
                 stopped
 
+    // A block committed where it is written (Durable.committing): the block's code is inlined into its caller between
+    // enterBlock and leaveBlock, so no closure is made for it (no allocation) and none is called.
+
+    /// The journal a nested block records into: the thread's own buffers with the active journal set aside, or fresh
+    /// ones while the own are rented (as commitNested), the journal active before kept in SavedOuter.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let private enterNested (target: ICommitTarget) (options: CommitOptions) (thread: CommitScratch) =
+        let own = not thread.InUse
+        let scratch = if own then thread else CommitScratch()
+        scratch.InUse <- true
+        let journal = scratch.Journal
+        journal.SavedOuter <- thread.Other
+        thread.Other <- if own then null else journal
+        prepare target options null journal false
+        journal
+
+    /// Claims the target and rents the thread's journal, prepared for it: the journal the block records into, or null
+    /// when the target was disposed (nothing claimed, the block must not run). Every non-null answer is ended by
+    /// leaveBlock.
+    let enterBlock (target: ICommitTarget) (options: CommitOptions) : Journal | null =
+        let slot = MappingUse.ForThisThread
+
+        if not (target.TryBegin slot) then
+            null
+        else
+            let thread = CommitScratch.In slot
+
+            if thread.InUse || not (isNull thread.Other) then
+                enterNested target options thread
+            else
+                thread.InUse <- true
+                let journal = thread.Journal
+                // As commitBlock: the block's last step is the commit's last.
+                prepare target options null journal true
+                journal
+
+    /// Phase 2 of an entered block whose code has run: null when durable, else why not.
+    let applyBlock (journal: Journal) : PmemError | null =
+        if journal.Count = 0 then
+            null
+        else
+            errorOf ((Unchecked.nonNull journal.Target).Apply journal.Work)
+
+    /// What an entered block answers when its code or its apply threw <paramref name="e"/> (stopReason: anything but
+    /// a stopped plan is kept for leaveBlock to rethrow).
+    let stopBlock (e: exn) : PmemError = stopReason e (CommitScratch.In MappingUse.ForThisThread)
+
+    /// Ends an entered block: the journal cleared and given back (the journal active before restored), the claim
+    /// ended, the final drain issued; then the exception its code threw, if any, is rethrown.
+    let leaveBlock (journal: Journal) : unit =
+        let slot = MappingUse.ForThisThread
+        let thread = CommitScratch.In slot
+        let target = Unchecked.nonNull journal.Target
+        journal.Clear()
+
+        if Object.ReferenceEquals(journal, thread.Journal) then
+            match journal.SavedOuter with
+            | null -> ()
+            | outer ->
+                journal.SavedOuter <- null
+                thread.Other <- outer
+
+            thread.InUse <- false
+        else
+            thread.Other <- journal.SavedOuter
+            journal.SavedOuter <- null
+
+        target.End slot
+        journal.Work.FinishDrain()
+        rethrowFault thread
+
     /// commitBody for any plan (shared code for every reference type 'T).
     let commitOn (target: ICommitTarget) (options: CommitOptions) (events: List<CommitEvent> | null) (plan: inref<Durable<'T>>) =
         commitBody target options events &plan

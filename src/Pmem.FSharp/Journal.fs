@@ -138,6 +138,10 @@ type internal Journal() =
         if not (Object.ReferenceEquals(optionsFrom, options)) || not (isNull events) then
             setOptions options events
 
+    /// For a block committed where it is written inside another plan's run (DurableCommit.enterBlock): the journal
+    /// that was active on the thread before it, restored when the block ends; null otherwise.
+    member val SavedOuter: Journal | null = null with get, set
+
     /// Forgets the steps and drops every reference they hold.
     member _.Clear() =
         work.Clear()

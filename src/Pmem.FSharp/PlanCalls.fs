@@ -159,6 +159,17 @@ type PlanCalls =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member DelayedAt(generator: unit -> Durable<'T>, _site: byref<int>) : Durable<'T> = PlanRun.delayed generator
 
+    static member EnterBlock(target: IPmemTarget, options: CommitOptions) : obj | null =
+        DurableCommit.enterBlock target.CommitTarget options
+
+    static member ApplyBlock(journal: obj) : PmemError | null =
+        DurableCommit.applyBlock (Unchecked.nonNull (Unsafe.As<Journal> journal))
+
+    static member StopBlock(e: exn) : PmemError = DurableCommit.stopBlock e
+
+    static member LeaveBlock(journal: obj) : unit =
+        DurableCommit.leaveBlock (Unchecked.nonNull (Unsafe.As<Journal> journal))
+
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     static member Commit(options: CommitOptions, target: IPmemTarget, plan: inref<Durable<'T>>) : Result<'T, PmemError> =
         // A unit plan goes to code of its own (DurableCommit.commitUnit: why); the test is folded where 'T is known.

@@ -78,5 +78,20 @@ type PlanCalls =
     /// Run called before blocks were one closure (BlockAt), kept for code compiled against that builder.
     static member DelayedAt: generator: (unit -> Durable<'T>) * _site: byref<int> -> Durable<'T>
 
+    /// Durable.committing's Run: claims the target and rents the thread's journal (as an object), or null when the
+    /// target was disposed. Every non-null answer must be ended with LeaveBlock.
+    static member EnterBlock: target: IPmemTarget * options: CommitOptions -> obj | null
+
+    /// Durable.committing's Run: phase 2 of the block whose code has run into <paramref name="journal"/>: null when
+    /// durable, else why not.
+    static member ApplyBlock: journal: obj -> PmemError | null
+
+    /// Durable.committing's Run: what the block answers when its code or its apply threw <paramref name="e"/>.
+    static member StopBlock: e: exn -> PmemError
+
+    /// Durable.committing's Run: releases the journal and the claim, issues the final drain, then rethrows what the
+    /// block's code threw, if anything.
+    static member LeaveBlock: journal: obj -> unit
+
     /// Durable.commitWith.
     static member Commit: options: CommitOptions * target: IPmemTarget * plan: inref<Durable<'T>> -> Result<'T, PmemError>

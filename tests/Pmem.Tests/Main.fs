@@ -40,6 +40,7 @@ let allTests =
           NestedPlanTests.tests
           DurableBlockWriteTests.tests
           CommitDrainAtEndTests.tests
+          CommittingTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

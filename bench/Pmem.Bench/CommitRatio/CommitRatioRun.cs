@@ -21,6 +21,12 @@ internal static unsafe class CommitRatioRun
     private const long MappingLength = 512L << 20;
     private const double BatchNanoseconds = 5e6;
 
+    // The sides, in the order of the table's columns.
+    private const int Plan = 0;
+    private const int Committing = 1;
+    private const int CSharp = 2;
+    private const int Sides = 3;
+
     public static int Run(BenchOptions options)
     {
         TextWriter log = options.Log;
@@ -37,47 +43,60 @@ internal static unsafe class CommitRatioRun
         CommitShape[] shapes = CommitShape.All(record, block);
         var cursors = new long[shapes.Length];
         var batch = new int[shapes.Length];
-        var fsharp = new List<double>[shapes.Length];
-        var csharp = new List<double>[shapes.Length];
-        var ratios = new List<double>[shapes.Length];
-        var allocated = new long[shapes.Length];
+        // [shape][side]: nanoseconds per operation per round, and the F# sides' ratios to C# per round.
+        var times = new List<double>[shapes.Length, Sides];
+        var ratios = new List<double>[shapes.Length, Sides];
+        var allocated = new long[shapes.Length, Sides];
+        var faults = new long[shapes.Length, Sides];
+        var operations = new long[shapes.Length, Sides];
         for (int s = 0; s < shapes.Length; s++)
         {
-            (fsharp[s], csharp[s], ratios[s]) = ([], [], []);
-            // Calibrate on the C# side: a batch of about 2 ms (warms both paths up too).
-            for (int warm = 0; warm < 3; warm++)
+            for (int side = 0; side < Sides; side++)
             {
-                RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, fs: true);
-                RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, fs: false);
+                (times[s, side], ratios[s, side]) = ([], []);
             }
 
-            double ns = RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, fs: false) / 2000;
+            // Calibrate on the C# side: a batch of about 2 ms (warms every side up too).
+            for (int warm = 0; warm < 3; warm++)
+            {
+                for (int side = 0; side < Sides; side++)
+                {
+                    RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, side);
+                }
+            }
+
+            double ns = RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, CSharp) / 2000;
             batch[s] = Math.Clamp((int)(BatchNanoseconds / ns), 20, 100_000);
         }
 
         log.WriteLine($"F# commit ÷ hand-written C#: {rounds} rounds, {MappingLength >> 20} MiB forced-pmem tmpfs mapping …");
+        var ns1 = new double[Sides];
         for (int round = 0; round < rounds; round++)
         {
             for (int s = 0; s < shapes.Length; s++)
             {
-                bool fsFirst = (round & 1) == 0;
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                double first = RunBatch(shapes[s], mapping, address, ref cursors[s], batch[s], fsFirst);
-                long during = GC.GetAllocatedBytesForCurrentThread() - before;
-                double second = RunBatch(shapes[s], mapping, address, ref cursors[s], batch[s], !fsFirst);
-                (double f, double c) = fsFirst ? (first, second) : (second, first);
-                if (fsFirst)
+                // Which side goes first rotates from round to round.
+                for (int k = 0; k < Sides; k++)
                 {
-                    allocated[s] = Math.Max(allocated[s], during / batch[s]);
+                    int side = (round + k) % Sides;
+                    long faultsBefore = MinorFaults();
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    ns1[side] = RunBatch(shapes[s], mapping, address, ref cursors[s], batch[s], side) / batch[s];
+                    long during = GC.GetAllocatedBytesForCurrentThread() - before;
+                    faults[s, side] += MinorFaults() - faultsBefore;
+                    operations[s, side] += batch[s];
+                    allocated[s, side] = Math.Max(allocated[s, side], during / batch[s]);
                 }
 
-                fsharp[s].Add(f / batch[s]);
-                csharp[s].Add(c / batch[s]);
-                ratios[s].Add(f / c);
+                for (int side = 0; side < Sides; side++)
+                {
+                    times[s, side].Add(ns1[side]);
+                    ratios[s, side].Add(ns1[side] / ns1[CSharp]);
+                }
             }
         }
 
-        string section = Render(shapes, fsharp, csharp, ratios, allocated, rounds, batch);
+        string section = Render(shapes, times, ratios, allocated, faults, operations, rounds, batch);
         log.WriteLine(section);
         Directory.CreateDirectory(options.ResultsDirectory);
         File.WriteAllText(Path.Combine(options.ResultsDirectory, FileName), section);
@@ -89,6 +108,9 @@ internal static unsafe class CommitRatioRun
 
         return 0;
     }
+
+    private static string PerThousand(long count, long operations) =>
+        (1000.0 * count / Math.Max(1, operations)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Replaces the section in <paramref name="perf"/>, or inserts it before "## Machine and run".</summary>
     public static string Splice(string perf, string section)
@@ -104,51 +126,78 @@ internal static unsafe class CommitRatioRun
         return machine < 0 ? perf + "\n" + section : perf[..machine] + section + perf[machine..];
     }
 
-    /// <returns>Nanoseconds for <paramref name="count"/> operations.</returns>
-    private static double RunBatch(CommitShape shape, PmemMapping mapping, byte* address, ref long cursor, int count, bool fs)
+    /// <returns>Nanoseconds for <paramref name="count"/> operations of <paramref name="side"/>.</returns>
+    private static double RunBatch(CommitShape shape, PmemMapping mapping, byte* address, ref long cursor, int count, int side)
     {
         long slots = (MappingLength / shape.SlotBytes) - 1;
         long start = Stopwatch.GetTimestamp();
         for (int k = 0; k < count; k++)
         {
             long slot = (cursor++ % slots) * shape.SlotBytes;
-            if (fs)
+            switch (side)
             {
-                shape.FSharp(mapping, slot, cursor);
-            }
-            else
-            {
-                shape.CSharp(mapping, address, slot, cursor);
+                case Plan:
+                    shape.FSharp(mapping, slot, cursor);
+                    break;
+                case Committing:
+                    shape.Committing(mapping, slot, cursor);
+                    break;
+                default:
+                    shape.CSharp(mapping, address, slot, cursor);
+                    break;
             }
         }
 
         return Stopwatch.GetElapsedTime(start).TotalNanoseconds;
     }
 
-    private static string Render(CommitShape[] shapes, List<double>[] fs, List<double>[] cs, List<double>[] ratios, long[] allocated, int rounds, int[] batch)
+    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or 0 where there is none.</summary>
+    private static long MinorFaults()
+    {
+        try
+        {
+            string stat = File.ReadAllText("/proc/self/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count from the last ')'.
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string Render(CommitShape[] shapes, List<double>[,] times, List<double>[,] ratios, long[,] allocated, long[,] faults, long[,] operations, int rounds, int[] batch)
     {
         var md = new StringBuilder();
         string cpu = MachineInfo.Describe().First(f => f.Key == "cpu").Value;
         md.AppendLine(Heading);
         md.AppendLine();
         md.AppendLine($"`Pmem.Bench --commit-ratio` ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {cpu}, {Environment.ProcessorCount} logical CPUs, load {MachineInfo.LoadAverage()}): " +
-            "each plan built and committed in F# with `Durable.commit` ([Plans.fs](../bench/Pmem.Bench.Plans/Plans.fs)), as an F# user's code does, and the C# it replaces " +
-            "([CommitShapes.cs](../bench/Pmem.Bench/CommitRatio/CommitShapes.cs)), in one process on one forced-pmem tmpfs mapping " +
+            "each shape written three ways ([Plans.fs](../bench/Pmem.Bench.Plans/Plans.fs), [CommitShapes.cs](../bench/Pmem.Bench/CommitRatio/CommitShapes.cs)): " +
+            "as a `durable { }` plan built and committed with `Durable.commit`, as the same block committed where it is written with " +
+            "`Durable.committing mapping { … }`, and as the C# it replaces; in one process on one forced-pmem tmpfs mapping " +
             $"(`PMEM_IS_PMEM_FORCE`), cold destinations (each operation in a fresh slot of a 512 MiB file), {rounds} interleaved rounds " +
-            "(the side that goes first alternates), batches of about 5 ms. Ratio: median of the per-round ratios F# / C# (min–max). " +
-            "B/op: bytes the F# side allocated per operation (largest batch).");
+            "(which side goes first rotates), batches of about 5 ms. Ratio: median of the per-round ratios to C# (min–max). " +
+            "B/op: bytes the side allocated per operation (largest batch).");
         md.AppendLine();
-        md.AppendLine("| plan | hand-written C# it replaces | F# commit | C# | F# / C# | F# B/op |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|");
+        md.AppendLine("| plan | hand-written C# it replaces | C# | `Durable.commit` plan | ÷ C# | B/op | `Durable.committing` block | ÷ C# | B/op |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int s = 0; s < shapes.Length; s++)
         {
-            Spread r = Spread.Of(ratios[s]);
-            md.AppendLine($"| {shapes[s].Name} | {shapes[s].HandWritten} | {Format.Time(Spread.Of(fs[s]).Median)} | {Format.Time(Spread.Of(cs[s]).Median)} | " +
-                $"**{Format.Ratio(r.Median)}×** ({Format.Ratio(r.Min)}–{Format.Ratio(r.Max)}) | {allocated[s]} |");
+            Spread plan = Spread.Of(ratios[s, Plan]);
+            Spread committing = Spread.Of(ratios[s, Committing]);
+            md.AppendLine($"| {shapes[s].Name} | {shapes[s].HandWritten} | {Format.Time(Spread.Of(times[s, CSharp]).Median)} | " +
+                $"{Format.Time(Spread.Of(times[s, Plan]).Median)} | **{Format.Ratio(plan.Median)}×** ({Format.Ratio(plan.Min)}–{Format.Ratio(plan.Max)}) | {allocated[s, Plan]} | " +
+                $"{Format.Time(Spread.Of(times[s, Committing]).Median)} | **{Format.Ratio(committing.Median)}×** ({Format.Ratio(committing.Min)}–{Format.Ratio(committing.Max)}) | {allocated[s, Committing]} |");
         }
 
         md.AppendLine();
-        md.AppendLine($"Operations per batch: {string.Join(", ", shapes.Select((s, i) => $"{batch[i]}"))}.");
+        md.AppendLine($"Operations per batch: {string.Join(", ", shapes.Select((s, i) => $"{batch[i]}"))}. " +
+            "The process's minor page faults per 1000 operations, during each side's batches (plan / committing / C#): " +
+            string.Join("; ", shapes.Select((shape, s) =>
+                $"{shape.Name} {PerThousand(faults[s, Plan], operations[s, Plan])} / {PerThousand(faults[s, Committing], operations[s, Committing])} / {PerThousand(faults[s, CSharp], operations[s, CSharp])}")) +
+            ".");
         md.AppendLine();
         md.AppendLine("Where the difference goes (found by single-stepping one commit of each shape under gdb in the bench's own JIT " +
             "state on the machine above, not measured by this table): hand-written C# issues its stores and flushes while the " +

@@ -6,7 +6,8 @@ namespace Pmem.Bench;
 
 /// <summary>
 /// The five plan shapes of "F# commit ÷ hand-written C#": each as a <c>durable { }</c> plan built and committed with
-/// <c>Durable.commit</c> in F# (bench/Pmem.Bench.Plans) and as the C# a careful user writes by hand on a
+/// <c>Durable.commit</c> in F#, as the same block committed where it is written with <c>Durable.committing</c>
+/// (bench/Pmem.Bench.Plans), and as the C# a careful user writes by hand on a
 /// <see cref="PmemMapping"/> (stores through <see cref="PmemMapping.Address"/>, then the mapping's own flushes).
 /// </summary>
 /// <remarks>
@@ -27,6 +28,9 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
     /// <summary>One operation through <c>Durable.commit</c> at <paramref name="slot"/>.</summary>
     public abstract void FSharp(PmemMapping mapping, long slot, long i);
 
+    /// <summary>One operation through <c>Durable.committing</c> at <paramref name="slot"/>.</summary>
+    public abstract void Committing(PmemMapping mapping, long slot, long i);
+
     /// <summary>The same operation, hand-written C#.</summary>
     public abstract void CSharp(PmemMapping mapping, byte* address, long slot, long i);
 
@@ -34,7 +38,7 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
     {
         if (result.IsError)
         {
-            throw new InvalidOperationException("Durable.commit failed: " + PmemErrorModule.describe(result.ErrorValue));
+            throw new InvalidOperationException("The F# commit failed: " + PmemErrorModule.describe(result.ErrorValue));
         }
     }
 
@@ -52,6 +56,8 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
     {
         public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Plans.commitOne(mapping, slot, i));
 
+        public override void Committing(PmemMapping mapping, long slot, long i) => Check(Plans.committingOne(mapping, slot, i));
+
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
             *(long*)(address + slot) = i;
@@ -65,6 +71,9 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
     {
         public override void FSharp(PmemMapping mapping, long slot, long i) =>
             Check(Plans.commitAppend(mapping, slot + 64, record, slot, i));
+
+        public override void Committing(PmemMapping mapping, long slot, long i) =>
+            Check(Plans.committingAppend(mapping, slot + 64, record, slot, i));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
@@ -92,6 +101,9 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
         public override void FSharp(PmemMapping mapping, long slot, long i) =>
             Check(Plans.commitScatter(mapping, slot, _offsets, i));
 
+        public override void Committing(PmemMapping mapping, long slot, long i) =>
+            Check(Plans.committingScatter(mapping, slot, _offsets, i));
+
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i)
         {
             long[] offsets = _offsets;
@@ -109,6 +121,8 @@ internal abstract unsafe class CommitShape(string name, string handWritten, long
     private sealed class Block(ReadOnlyMemory<byte> block) : CommitShape("one 4 KiB write", "`Copy(4 KiB)`", 8192)
     {
         public override void FSharp(PmemMapping mapping, long slot, long i) => Check(Plans.commitCopy(mapping, slot, block));
+
+        public override void Committing(PmemMapping mapping, long slot, long i) => Check(Plans.committingCopy(mapping, slot, block));
 
         public override void CSharp(PmemMapping mapping, byte* address, long slot, long i) => mapping.Copy(slot, block.Span);
     }

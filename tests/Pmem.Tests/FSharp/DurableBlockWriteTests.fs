@@ -11,15 +11,7 @@ open Pmem.Simulation
 open Pmem.Tests.TestDsl
 open Pmem.Tests.DurableFixtures
 
-/// The simulator's events as comparable text (a Store holds its bytes as an array).
-let private shape (events: PmemEvent seq) =
-    events
-    |> Seq.map (function
-        | :? PmemEvent.Store as store -> $"store {store.Offset} {Convert.ToHexString store.Bytes} nt={store.NonTemporal}"
-        | :? PmemEvent.Flush as flush -> $"flush {flush.Offset} {flush.Length}"
-        | :? PmemEvent.Fence -> "fence"
-        | other -> string other)
-    |> List.ofSeq
+let private shape = eventShape
 
 /// Commits `durable { do! write }` on a simulator over image as a block (Durable.commitWith: commitBlock) and through
 /// the general path (simulateWith: commitOn); checks that both answer Ok with the same events and bytes; the block's

@@ -17,6 +17,16 @@ let sameBytes (label: string) (actual: byte array) (expected: byte array) =
         let first = Seq.zip actual expected |> Seq.findIndex (fun (a, e) -> a <> e)
         failtestf "%s: bytes differ first at offset %d (actual %02X, expected %02X)" label first actual[first] expected[first]
 
+/// A simulator's events as comparable text (a Store holds its bytes as an array).
+let eventShape (events: Pmem.Simulation.PmemEvent seq) =
+    events
+    |> Seq.map (function
+        | :? Pmem.Simulation.PmemEvent.Store as store -> $"store {store.Offset} {Convert.ToHexString store.Bytes} nt={store.NonTemporal}"
+        | :? Pmem.Simulation.PmemEvent.Flush as flush -> $"flush {flush.Offset} {flush.Length}"
+        | :? Pmem.Simulation.PmemEvent.Fence -> "fence"
+        | other -> string other)
+    |> List.ofSeq
+
 let contents (mapping: PmemMapping) = Mapping.read 0L size mapping
 
 /// A fresh file of `size` bytes in dir holding `initial`, given to body, then removed.
