@@ -29,13 +29,17 @@ type DurableCommitBuilder(target: IPmemTarget, options: CommitOptions) =
 
     member inline _.Delay([<InlineIfLambda>] generator: unit -> Durable<'T>) = generator
 
+    // An `if` over a statement, not a match whose arm is the block: F# moves a large match arm into a method of its
+    // own (a `$cont` function: one more call, its arguments passed through memory), which it did for a log append.
     member inline this.Run([<InlineIfLambda>] generator: unit -> Durable<'T>) : Result<'T, PmemError> =
-        match PlanCalls.EnterBlock(this.Target, this.Options) with
-        | null -> Error PmemError.Disposed
-        | journal ->
-            let mutable value = Unchecked.defaultof<'T>
+        let journal = PlanCalls.EnterBlock(this.Target, this.Options)
+        let mutable value = Unchecked.defaultof<'T>
+        let mutable stopped: PmemError | null = PmemError.Disposed
 
-            let stopped =
+        if not (isNull journal) then
+            let journal = Unchecked.nonNull journal
+
+            stopped <-
                 try
                     let mutable last = 0
                     value <- PlanCalls.RunLast(journal, generator (), &last)
@@ -45,9 +49,9 @@ type DurableCommitBuilder(target: IPmemTarget, options: CommitOptions) =
 
             PlanCalls.LeaveBlock journal
 
-            match stopped with
-            | null -> Ok value
-            | e -> Error e
+        match stopped with
+        | null -> Ok value
+        | e -> Error e
 
     member inline _.For(items: 'T seq, [<InlineIfLambda>] body: 'T -> Durable<unit>) : Durable<unit> = durable.For(items, body)
 

@@ -7,9 +7,10 @@ using Pmem.FSharp;
 namespace Pmem.Bench;
 
 /// <summary>
-/// F# commits (<c>Durable.commit</c> of plans built per operation, both in F#: bench/Pmem.Bench.Plans) for BenchmarkDotNet's
-/// <c>MemoryDiagnoser</c>: what building and committing a plan allocates, per plan shape of "F# commit ÷ hand-written
-/// C#". Reported beside the hot paths; not part of their zero-allocation check.
+/// F# commits (<c>Durable.commit</c> of plans built per operation, and the same blocks committed where they are written
+/// with <c>Durable.committing</c>, all in F#: bench/Pmem.Bench.Plans) for BenchmarkDotNet's <c>MemoryDiagnoser</c>:
+/// what a commit allocates, per plan shape of "F# commit ÷ hand-written C#". The plans' rows are reported beside the
+/// hot paths; the committing rows are part of their zero-allocation check.
 /// </summary>
 [MemoryDiagnoser]
 public class CommitBenchmarks
@@ -70,4 +71,24 @@ public class CommitBenchmarks
     /// <summary>One 4 KiB write.</summary>
     [Benchmark]
     public FSharpResult<Unit, PmemError> Commit4KiB() => Plans.commitCopy(_mapping, 2 << 20, _block);
+
+    /// <summary>One 8-byte write, committed where it is written.</summary>
+    [Benchmark]
+    public FSharpResult<Unit, PmemError> CommittingOne8() => Plans.committingOne(_mapping, 1 << 20, 1);
+
+    /// <summary>Log append, committed where it is written.</summary>
+    [Benchmark]
+    public FSharpResult<Unit, PmemError> CommittingAppend() => Plans.committingAppend(_mapping, (1 << 20) + 64, _record, 1 << 20, 1);
+
+    /// <summary>8 scattered 8-byte writes, committed where they are written.</summary>
+    [Benchmark]
+    public FSharpResult<Unit, PmemError> CommittingScatter8() => Plans.committingScatter(_mapping, 0, _offsets8, 1);
+
+    /// <summary>64 scattered 8-byte writes, committed where they are written.</summary>
+    [Benchmark]
+    public FSharpResult<Unit, PmemError> CommittingScatter64() => Plans.committingScatter(_mapping, 0, _offsets, 1);
+
+    /// <summary>One 4 KiB write, committed where it is written.</summary>
+    [Benchmark]
+    public FSharpResult<Unit, PmemError> Committing4KiB() => Plans.committingCopy(_mapping, 2 << 20, _block);
 }

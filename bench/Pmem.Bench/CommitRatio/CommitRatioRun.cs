@@ -3,15 +3,18 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
 
 namespace Pmem.Bench;
 
 /// <summary>
-/// "F# commit ÷ hand-written C#": each <see cref="CommitShape"/> committed through <c>Durable.commit</c> and written by
-/// hand in C#, in the same process, on one forced-pmem tmpfs mapping, in interleaved rounds (which side goes first
-/// alternates), cold destinations; the ratio is the median of the per-round ratios. Writes
+/// "F# commit ÷ hand-written C#": each <see cref="CommitShape"/> committed as a plan through <c>Durable.commit</c>, as a
+/// block through <c>Durable.committing</c>, and written by hand in C#, in the same process, on one forced-pmem tmpfs
+/// mapping, after a warm-up that lets the runtime finish tiering, in rounds of interleaved pairs (each F# side with a C#
+/// batch of its own, which goes first alternating), cold destinations; a ratio is the median of the per-round ratios. Writes
 /// <c>bench/results/commit-ratio.md</c> and puts the same section into <c>docs/perf.md</c>.
 /// </summary>
 internal static unsafe class CommitRatioRun
@@ -55,48 +58,82 @@ internal static unsafe class CommitRatioRun
             {
                 (times[s, side], ratios[s, side]) = ([], []);
             }
+        }
 
-            // Calibrate on the C# side: a batch of about 2 ms (warms every side up too).
-            for (int warm = 0; warm < 3; warm++)
+        // Batches of about 5 ms, from the C# side's time (each side run once first).
+        for (int s = 0; s < shapes.Length; s++)
+        {
+            for (int side = 0; side < Sides; side++)
             {
-                for (int side = 0; side < Sides; side++)
-                {
-                    RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, side);
-                }
+                RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, side);
             }
 
             double ns = RunBatch(shapes[s], mapping, address, ref cursors[s], 2000, CSharp) / 2000;
             batch[s] = Math.Clamp((int)(BatchNanoseconds / ns), 20, 100_000);
         }
 
-        log.WriteLine($"F# commit ÷ hand-written C#: {rounds} rounds, {MappingLength >> 20} MiB forced-pmem tmpfs mapping …");
-        var ns1 = new double[Sides];
-        for (int round = 0; round < rounds; round++)
+        // Nanoseconds per operation of one batch of side on shape s; its bytes and faults counted when recording.
+        double Measure(int s, int side, bool record)
+        {
+            long faultsBefore = MinorFaults();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            double ns = RunBatch(shapes[s], mapping, address, ref cursors[s], batch[s], side) / batch[s];
+            long during = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (record)
+            {
+                faults[s, side] += MinorFaults() - faultsBefore;
+                operations[s, side] += batch[s];
+                allocated[s, side] = Math.Max(allocated[s, side], during / batch[s]);
+            }
+
+            return ns;
+        }
+
+        // One round: each F# side against C# in a pair of its own (a third side between them changed both F# sides'
+        // ratios from run to run), the side that goes first alternating each round, the pairs' order every other round.
+        void Round(int round, bool record)
         {
             for (int s = 0; s < shapes.Length; s++)
             {
-                // Which side goes first rotates from round to round.
-                for (int k = 0; k < Sides; k++)
+                for (int p = 0; p < 2; p++)
                 {
-                    int side = (round + k) % Sides;
-                    long faultsBefore = MinorFaults();
-                    long before = GC.GetAllocatedBytesForCurrentThread();
-                    ns1[side] = RunBatch(shapes[s], mapping, address, ref cursors[s], batch[s], side) / batch[s];
-                    long during = GC.GetAllocatedBytesForCurrentThread() - before;
-                    faults[s, side] += MinorFaults() - faultsBefore;
-                    operations[s, side] += batch[s];
-                    allocated[s, side] = Math.Max(allocated[s, side], during / batch[s]);
-                }
-
-                for (int side = 0; side < Sides; side++)
-                {
-                    times[s, side].Add(ns1[side]);
-                    ratios[s, side].Add(ns1[side] / ns1[CSharp]);
+                    int fs = ((round >> 1) + p) % 2 == 0 ? Plan : Committing;
+                    bool fsFirst = (round & 1) == 0;
+                    double f = fsFirst ? Measure(s, fs, record) : 0;
+                    double c = Measure(s, CSharp, record);
+                    f = fsFirst ? f : Measure(s, fs, record);
+                    if (record)
+                    {
+                        times[s, fs].Add(f);
+                        times[s, CSharp].Add(c);
+                        ratios[s, fs].Add(f / c);
+                    }
                 }
             }
         }
 
-        string section = Render(shapes, times, ratios, allocated, faults, operations, rounds, batch);
+        // Warm up with rounds as measured, each followed by a pause, until a round compiles no new method: the
+        // runtime starts counting a method's calls for tier 1 only after 100 ms without new tier-0 code, then compiles
+        // in the background. Without the pauses a method could keep its instrumented tier-0 code for the whole run
+        // (seen for both F# sides of the 4 KiB write, 1.6–1.9× the C#, in one process of two).
+        long compiled = -1;
+        int passes = 0;
+        for (; passes < 20 && JitInfo.GetCompiledMethodCount() != compiled; passes++)
+        {
+            compiled = JitInfo.GetCompiledMethodCount();
+            Round(passes, record: false);
+            Thread.Sleep(250);
+        }
+
+        long compiledBefore = JitInfo.GetCompiledMethodCount();
+        log.WriteLine($"F# commit ÷ hand-written C#: {rounds} rounds, {MappingLength >> 20} MiB forced-pmem tmpfs mapping …");
+        for (int round = 0; round < rounds; round++)
+        {
+            Round(round, record: true);
+        }
+
+        var jit = (passes, JitInfo.GetCompiledMethodCount() - compiledBefore);
+        string section = Render(shapes, times, ratios, allocated, faults, operations, rounds, batch, jit);
         log.WriteLine(section);
         Directory.CreateDirectory(options.ResultsDirectory);
         File.WriteAllText(Path.Combine(options.ResultsDirectory, FileName), section);
@@ -167,7 +204,7 @@ internal static unsafe class CommitRatioRun
         }
     }
 
-    private static string Render(CommitShape[] shapes, List<double>[,] times, List<double>[,] ratios, long[,] allocated, long[,] faults, long[,] operations, int rounds, int[] batch)
+    private static string Render(CommitShape[] shapes, List<double>[,] times, List<double>[,] ratios, long[,] allocated, long[,] faults, long[,] operations, int rounds, int[] batch, (int Passes, long CompiledDuring) jit)
     {
         var md = new StringBuilder();
         string cpu = MachineInfo.Describe().First(f => f.Key == "cpu").Value;
@@ -178,7 +215,7 @@ internal static unsafe class CommitRatioRun
             "as a `durable { }` plan built and committed with `Durable.commit`, as the same block committed where it is written with " +
             "`Durable.committing mapping { … }`, and as the C# it replaces; in one process on one forced-pmem tmpfs mapping " +
             $"(`PMEM_IS_PMEM_FORCE`), cold destinations (each operation in a fresh slot of a 512 MiB file), {rounds} interleaved rounds " +
-            "(which side goes first rotates), batches of about 5 ms. Ratio: median of the per-round ratios to C# (min–max). " +
+            "each F# side paired with a C# batch of its own (which goes first alternates), batches of about 5 ms. Ratio: median of the per-round ratios to C# (min–max). " +
             "B/op: bytes the side allocated per operation (largest batch).");
         md.AppendLine();
         md.AppendLine("| plan | hand-written C# it replaces | C# | `Durable.commit` plan | ÷ C# | B/op | `Durable.committing` block | ÷ C# | B/op |");
@@ -199,22 +236,29 @@ internal static unsafe class CommitRatioRun
                 $"{shape.Name} {PerThousand(faults[s, Plan], operations[s, Plan])} / {PerThousand(faults[s, Committing], operations[s, Committing])} / {PerThousand(faults[s, CSharp], operations[s, CSharp])}")) +
             ".");
         md.AppendLine();
-        md.AppendLine("Where the difference goes (found by single-stepping one commit of each shape under gdb in the bench's own JIT " +
+        md.AppendLine("Before the rounds every side of every shape runs in batches with a pause after each pass, until a pass " +
+            "compiles no new method (`JitInfo.GetCompiledMethodCount`): the runtime starts counting a method's calls for tier 1 only " +
+            "after 100 ms without new tier-0 code, and without the pauses a method compiled late in the warm-up could keep its " +
+            "instrumented tier-0 code for the whole run (seen as whole runs with one F# side of the 4 KiB write at 1.6–1.9× the C#; " +
+            $"earlier versions of this page called such runs slow-drain processes). This run: {jit.Passes} passes; the JIT compiled " +
+            $"{jit.CompiledDuring} methods during the rounds.");
+        md.AppendLine();
+        md.AppendLine("A `durable { }` plan is a value: each one built holds its block's code and what it captures (B/op above), and " +
+            "a thread allocates in memory the runtime hands out fresh, whose first touch is a page fault (the counts above). " +
+            "`Durable.committing` compiles the block into its caller between the commit's start and end: no plan value, no " +
+            "allocation, no closure call.");
+        md.AppendLine();
+        md.AppendLine("Where the rest goes (found by single-stepping one commit of each shape under gdb in the bench's own JIT " +
             "state on the machine above, not measured by this table): hand-written C# issues its stores and flushes while the " +
-            "previous operation's drain (the SFENCE after CLWB or after non-temporal stores) is still completing. A commit must " +
-            "first run its plan and record it, and every memory write of that bookkeeping (saved registers, the journal's steps, " +
-            "the block's closure) queues behind the previous drain; once the store queue is full the commit waits for that " +
-            "drain, and the rest of its work runs after it instead of in its shadow. A commit issues its last fence after its own " +
-            "bookkeeping (releasing its journal and claim), so that part runs while its flushes complete. Per operation, " +
-            "instructions and memory writes, F# (C#): one write 369 and 53 (178 and 26), the log append 1077 and 155 (467 and " +
-            "61), the 4 KiB write 745 and 152 with its 64 non-temporal stores (482 and 104; a block's only write goes to the " +
-            "mapping at once, never recorded), no load waiting on a forwarding failure. Processes differ: in some every drain " +
-            "is slower (the C# side's 8 scattered writes take about 690 ns instead of 440) and there the F# side's extra work " +
-            "shows: one write 1.06–1.10×, the log append 1.12–1.13×, the 4 KiB write 1.17–1.54×; in the others 1.03–1.05×, " +
-            "1.05–1.06× and 1.04–1.07× (runs of December 7 on the machine above, the two kinds of process in varying " +
-            "proportions through the day). The scatter plans iterate " +
-            "their offsets array (`for offset in offsets`); " +
-            "`for k in a .. b` would allocate a range and its enumerator per plan.");
+            "previous operation's drain (the SFENCE after CLWB or after non-temporal stores) is still completing. A commit " +
+            "first runs its block and records it, and every memory write of that bookkeeping (saved registers, the journal's " +
+            "steps) queues behind the previous drain; once the store queue is full the commit waits for that drain. A commit " +
+            "issues its last fence after its own bookkeeping (releasing its journal and claim), so that part runs while its " +
+            "flushes complete. Per operation, instructions and memory writes, plan / committing / C#: one write 369 and 53 / " +
+            "433 and 74 / 178 and 26; the log append 1077 and 155 / 1100 and 155 / 467 and 61; the 4 KiB write, with its 64 " +
+            "non-temporal stores, 745 and 152 / 757 and 155 / 482 and 104 (a block's only write goes to the mapping at once, " +
+            "never recorded). The scatter plans iterate their offsets array (`for offset in offsets`); `for k in a .. b` would " +
+            "allocate a range and its enumerator per commit.");
         md.AppendLine();
         return md.ToString();
     }

@@ -10,10 +10,35 @@ open Pmem
 open Pmem.FSharp
 open Pmem.Tests.TestDsl
 
-/// Several threads commit plans to one mapping while the test thread disposes it. Every commit must return Ok or
+/// What a racing worker commits: writes over 16 pages, a barrier, then the worker's own word (plenty of stores and
+/// flushes to race with), as a plan given to Durable.commit or as a committing block.
+type private Racer = PmemMapping -> int -> int64 -> Result<unit, PmemError>
+
+let private racePlan (index: int) (value: int64) =
+    durable {
+        for k in 0L .. 15L do
+            do! Durable.writeInt64 (k * 65536L + int64 index * 8L) value
+
+        do! Durable.barrier
+        do! Durable.writeInt64 (int64 index * 64L) value
+    }
+
+let private asPlan: Racer = fun mapping index value -> Durable.commit mapping (racePlan index value)
+
+let private asBlock: Racer =
+    fun mapping index value ->
+        Durable.committing mapping {
+            for k in 0L .. 15L do
+                do! Durable.writeInt64 (k * 65536L + int64 index * 8L) value
+
+            do! Durable.barrier
+            do! Durable.writeInt64 (int64 index * 64L) value
+        }
+
+/// Several threads commit to one mapping while the test thread disposes it. Every commit must return Ok or
 /// Disposed (a commit on unmapped memory would crash the process), and a commit started after Dispose returned must
 /// return Disposed.
-let private commitsRacingDispose (dir: TempDir) =
+let private commitsRacingDispose (commit: Racer) (dir: TempDir) =
     let workers = 4
 
     for round in 1..10 do
@@ -23,16 +48,6 @@ let private commitsRacingDispose (dir: TempDir) =
         let disposed = ref false
 
         let worker (index: int) () =
-            // Writes over 16 pages, a barrier, then the worker's own word: plenty of stores and flushes to race with.
-            let plan value =
-                durable {
-                    for k in 0L .. 15L do
-                        do! Durable.writeInt64 (k * 65536L + int64 index * 8L) value
-
-                    do! Durable.barrier
-                    do! Durable.writeInt64 (int64 index * 64L) value
-                }
-
             let mutable running = true
             let mutable value = 0L
 
@@ -41,7 +56,7 @@ let private commitsRacingDispose (dir: TempDir) =
                 let startedAfterDispose = Volatile.Read &disposed.contents
 
                 try
-                    match Durable.commit mapping (plan value) with
+                    match commit mapping index value with
                     | Ok() when startedAfterDispose -> failures.Enqueue "a commit started after Dispose returned was Ok"
                     | Ok() -> Interlocked.Increment &committed[index] |> ignore
                     | Error PmemError.Disposed -> running <- false
@@ -69,13 +84,25 @@ let tests =
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
-              commitsRacingDispose dir
+              commitsRacingDispose asPlan dir
 
           testCase "commits racing a Dispose return Ok or Disposed (msync path)"
           <| fun () ->
               use _ = withOptions PmemOptions.Default
               use dir = diskDir ()
-              commitsRacingDispose dir
+              commitsRacingDispose asPlan dir
+
+          testCase "committing blocks racing a Dispose return Ok or Disposed, never crash, and none succeeds after Dispose"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              commitsRacingDispose asBlock dir
+
+          testCase "committing blocks racing a Dispose return Ok or Disposed (msync path)"
+          <| fun () ->
+              use _ = withOptions PmemOptions.Default
+              use dir = diskDir ()
+              commitsRacingDispose asBlock dir
 
           testCase "a disposed mapping gives Disposed"
           <| fun () ->
@@ -107,6 +134,31 @@ let tests =
               mappedDuringPlan =! Some true
               mapsEntry address path =! None
               Durable.commit mapping (Durable.writeInt64 0L 1L) =! Error PmemError.Disposed
+              let bytes = File.ReadAllBytes path
+              BitConverter.ToInt64(bytes, 0) =! 7L
+              BitConverter.ToInt64(bytes, 8) =! 9L
+
+          testCase "a committing block that disposes its own mapping: the commit completes, the unmap waits for its end"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              let path = dir.File "self-disposed-block.pmem"
+              let mapping = path |> Mapping.mapFile (MapOptions.create 4096L)
+              let address = mapping.Address
+              let mappedDuringBlock = ref None
+
+              let answer =
+                  Durable.committing mapping {
+                      do! Durable.writeInt64 0L 7L
+                      mapping.Dispose()
+                      mappedDuringBlock.Value <- Some(mapsEntry address path |> Option.isSome)
+                      do! Durable.writeInt64 8L 9L
+                  }
+
+              answer =! Ok()
+              mappedDuringBlock.Value =! Some true
+              mapsEntry address path =! None
+              Durable.committing mapping { do! Durable.writeInt64 0L 1L } =! Error PmemError.Disposed
               let bytes = File.ReadAllBytes path
               BitConverter.ToInt64(bytes, 0) =! 7L
               BitConverter.ToInt64(bytes, 8) =! 9L
