@@ -70,6 +70,10 @@ let committingScatter (mapping: Pmem.PmemMapping) (baseOffset: int64) (offsets: 
             do! Durable.writeInt64 (baseOffset + offset) value
     }
 
+/// `fill`, committed where it is written.
+let committingFill (mapping: Pmem.PmemMapping) (offset: int64) (length: int64) (value: byte) =
+    Durable.committing mapping { do! Durable.fill offset length value }
+
 /// `copy`, committed where it is written.
 let committingCopy (mapping: Pmem.PmemMapping) (offset: int64) (source: ReadOnlyMemory<byte>) =
     Durable.committing mapping { do! Durable.writeMemory offset source }

@@ -77,24 +77,35 @@ module Durable =
     // Writes: scalars, fills, barriers and writes of an array's bytes are data in the plan (PlanRun.StepCode), no
     // allocation; a write of other memory (a MemoryManager's, say) is one closure.
 
-    /// The closure that records a write of memory no array backs; a reference, returned in a register (a plan
-    /// returned from a call is a 32-byte struct the caller's frame zeroes on every path).
+    /// What a plan holds for memory no array backs: its MemoryManager (native memory, a pool's), whose range goes in
+    /// the plan's B as an array's does (PlanRun.tryRecordOther records it, no allocation); else (empty memory) a
+    /// closure that records the write. A reference, returned in a register (a plan returned from a call is a 32-byte
+    /// struct the caller's frame zeroes on every path).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
-    let private writeOtherMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) : obj =
-        (fun (journal: Journal) -> journal.Write(offset, bytes)) :> obj
+    let private writeOtherMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) (range: byref<int64>) : obj =
+        let mutable manager = Unchecked.defaultof<Buffers.MemoryManager<byte>>
+        let mutable start = 0
+        let mutable length = 0
+
+        if Runtime.InteropServices.MemoryMarshal.TryGetMemoryManager(bytes, &manager, &start, &length) then
+            range <- (int64 start <<< 32) ||| int64 (uint32 length)
+            manager :> obj
+        else
+            (fun (journal: Journal) -> journal.Write(offset, bytes)) :> obj
 
     // Inlined into a block's code (DurableBuilder.Run): a call's frame (saved registers, the plan returned through memory) is memory
     // writes, which a commit makes while the previous commit's drain completes (see DurableCommit.commitBody).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     let writeMemory (offset: int64) (bytes: ReadOnlyMemory<byte>) =
         let struct (array, range) = ByteMemory.ArrayOf bytes
+        let mutable range = range
 
         // A null test, not the NonNull pattern (the (|Null|NonNull|) active pattern allocates a Choice per call).
         // One plan built after the branch (a plan built in the rarely taken branch is a constructor call there, and
         // a 32-byte local the frame zeroes on every path); a closure's plan ignores A and B.
         let run: obj =
             match array with
-            | null -> writeOtherMemory offset bytes
+            | null -> writeOtherMemory offset bytes &range
             | array -> array
 
         PlanRun.store run offset range

@@ -224,6 +224,14 @@ type internal Journal() =
         else
             this.Write(offset, ReadOnlyMemory(bytes, start, length))
 
+    /// WriteLast for memory no array backs (ICommitTarget.ApplyOnlyMemory).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.WriteLastMemory(offset: int64, memory: ReadOnlyMemory<byte>) =
+        if lastDirect && work.Count = 0 && memory.Length > 0 && inRange offset (int64 memory.Length) then
+            (Unchecked.nonNull source).ApplyOnlyMemory(work, offset, memory)
+        else
+            this.Write(offset, memory)
+
     /// WriteLast for a scalar (ICommitTarget.ApplyOnlyScalar).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteScalarLast(offset: int64, size: int, value: int64) =

@@ -1,6 +1,7 @@
 namespace Pmem.FSharp
 
 open System
+open System.Buffers
 open System.Diagnostics
 open System.ComponentModel
 open System.Runtime.CompilerServices
@@ -111,6 +112,10 @@ type PlanCalls =
                 else
                     PlanRun.recordBytes journal bytes plan.A plan.B
 
+                Unchecked.defaultof<'T>
+            | run when last && (run :? MemoryManager<byte>) ->
+                // Memory no array backs, as a block's last step (`last` first: where it is false, no type test).
+                PlanRun.recordManagerLast journal (Unchecked.nonNull (Unsafe.As<MemoryManager<byte>> run)) plan.A plan.B
                 Unchecked.defaultof<'T>
             | run -> PlanRun.runParts journal run null plan.A plan.B
         else

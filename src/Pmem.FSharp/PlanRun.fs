@@ -1,6 +1,7 @@
 namespace Pmem.FSharp
 
 open System
+open System.Buffers
 open System.Diagnostics
 open System.Runtime.CompilerServices
 open Pmem
@@ -96,6 +97,15 @@ module internal PlanRun =
     let recordBytesLast (journal: Journal) (bytes: byte array) (a: int64) (b: int64) =
         journal.WriteLast(a, bytes, int (b >>> 32), int (b &&& 0xFFFFFFFFL))
 
+    /// The memory of a MemoryManager's plan (writeMemory of memory no array backs): its range packed in B as an array's.
+    let managerMemory (manager: MemoryManager<byte>) (b: int64) : ReadOnlyMemory<byte> =
+        Memory<byte>.op_Implicit (manager.Memory.Slice(int (b >>> 32), int (b &&& 0xFFFFFFFFL)))
+
+    /// A MemoryManager's write as a block's last step (Journal.WriteLastMemory), out of line.
+    [<MethodImpl(MethodImplOptions.NoInlining)>]
+    let recordManagerLast (journal: Journal) (manager: MemoryManager<byte>) (a: int64) (b: int64) =
+        journal.WriteLastMemory(a, managerMemory manager b)
+
     /// tryRecord's last case, out of line: an array the runtime also calls a byte[] (an sbyte[] cast to one) is
     /// recorded as one; anything else is a closure (false).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
@@ -103,6 +113,10 @@ module internal PlanRun =
         match run with
         | :? (byte array) as bytes ->
             recordBytes journal bytes a b
+            true
+        | :? MemoryManager<byte> as manager ->
+            // Memory no array backs (native memory, a pool's): its manager and range, as for an array.
+            journal.Write(a, managerMemory manager b)
             true
         | _ -> false
 

@@ -8,6 +8,7 @@ internal static class Names
     public const string PmemMappingSparse = "Pmem C# (PmemMapping, sparse file)";
     public const string PmemMappingSparseUnchecked = "Pmem C# (PmemMapping, sparse file's addresses, no check)";
     public const string PmemFSharp = "Pmem F# commit";
+    public const string PmemFSharpCommitting = "Pmem F# committing";
     public const string PmemFlushEach = "Pmem C# (flush each + one drain)";
     public const string CLoop = "C libpmem (C loop)";
     public const string CLoopFlushEach = "C libpmem (C loop, flush each + one drain)";

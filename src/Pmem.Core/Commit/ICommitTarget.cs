@@ -83,6 +83,15 @@ internal interface ICommitTarget
     void ApplyOnlyWrite(CommitWork work, long offset, byte[] bytes, int start, int length);
 
     /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for memory no array backs (a <see cref="System.Buffers.MemoryManager{T}"/>'s: native
+    /// memory, a pool's): the same stores, flushes and drain, or the write recorded with its memory.
+    /// </summary>
+    /// <param name="work">The commit's options, and no step.</param>
+    /// <param name="offset">Where the bytes go.</param>
+    /// <param name="memory">The bytes (read, never kept once stored).</param>
+    void ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory);
+
+    /// <summary>
     /// <see cref="ApplyOnlyWrite"/> for a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8), stored
     /// with one store of its width.
     /// </summary>

@@ -53,6 +53,19 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory)
+    {
+        if (AppliesAtOnce(work))
+        {
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyWrite(ref one, work, offset, memory.Span);
+        }
+        else
+        {
+            work.AppendWrite(offset, memory);
+        }
+    }
+
     void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
     {
         if (AppliesAtOnce(work))

@@ -40,6 +40,9 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
         work.AppendWrite(offset, new ReadOnlyMemory<byte>(bytes, start, length));
 
     /// <summary>Recorded, as <see cref="ApplyOnlyWrite"/>.</summary>
+    public void ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory) => work.AppendWrite(offset, memory);
+
+    /// <summary>Recorded, as <see cref="ApplyOnlyWrite"/>.</summary>
     public void ApplyOnlyScalar(CommitWork work, long offset, int size, long value) =>
         work.Append(CommitStepKind.Scalar, offset, size, value, true);
 

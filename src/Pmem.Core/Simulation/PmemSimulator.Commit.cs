@@ -45,6 +45,19 @@ public sealed partial class PmemSimulator : ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory)
+    {
+        if (IsPmem && work.Events is null)
+        {
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyWrite(ref stores, work, offset, memory.Span);
+        }
+        else
+        {
+            work.AppendWrite(offset, memory);
+        }
+    }
+
     void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
     {
         if (IsPmem && work.Events is null)

@@ -3,8 +3,12 @@
 /// releases the target in every case, nests inside other plans, and allocates nothing.
 module Pmem.Tests.CommittingTests
 
+#nowarn "9" // NativeBytes: native memory behind a MemoryManager
+
 open System
+open System.Runtime.InteropServices
 open System.Threading.Tasks
+open Microsoft.FSharp.NativeInterop
 open Expecto
 open Hedgehog
 open Hedgehog.FSharp
@@ -79,6 +83,48 @@ let private matchesModel (dir: TempDir) (options: CommitOptions) =
             sameBytes "after remap" (contents again) model)
     }
 
+/// Memory no array backs: a MemoryManager over native memory (as a pool's or a mapped file's memory is).
+type private NativeBytes(length: int) =
+    inherit Buffers.MemoryManager<byte>()
+    let pointer = NativeMemory.Alloc(unativeint (max length 1))
+    member this.Fill(bytes: byte array) = bytes.CopyTo(this.GetSpan())
+
+    override _.GetSpan() = Span<byte>(pointer, length)
+
+    override _.Pin(elementIndex) = new Buffers.MemoryHandle(NativePtr.toVoidPtr (NativePtr.add (NativePtr.ofVoidPtr<byte> pointer) elementIndex))
+
+    override _.Unpin() = ()
+
+    override _.Dispose(_disposing) = NativeMemory.Free pointer
+
+/// Commits a write of the same bytes from an array and from native memory behind a MemoryManager, as a plan and as a
+/// committing block, on simulators; the answers, events and bytes must be the same.
+let private sameAsArray (seed: int) (length: int) (skip: int) (offset: int64) (options: CommitOptions) =
+    let image = initialImage size seed
+    let bytes = Array.init (skip + length) (fun i -> byte (i * 7 + seed))
+    use native = new NativeBytes(bytes.Length)
+    native.Fill bytes
+    let fromArray = ReadOnlyMemory(bytes, skip, length)
+    let fromNative: ReadOnlyMemory<byte> = Memory<byte>.op_Implicit (native.Memory.Slice(skip, length))
+
+    let commitEach (memory: ReadOnlyMemory<byte>) =
+        let asPlan = PmemSimulator(ReadOnlySpan image)
+        let direct = PmemSimulator(ReadOnlySpan image)
+
+        let answers =
+            Durable.commitWith
+                options
+                asPlan
+                (durable {
+                    do! Durable.writeInt64 0L 1L
+                    do! Durable.writeMemory offset memory
+                }),
+            Durable.committingWith options direct { do! Durable.writeMemory offset memory }
+
+        answers, eventShape asPlan.Events, eventShape direct.Events, bytesOf asPlan, bytesOf direct
+
+    commitEach fromNative =! commitEach fromArray
+
 let private int64s (values: int64 list) =
     values |> List.map BitConverter.GetBytes |> Array.concat
 
@@ -139,6 +185,18 @@ let tests =
               use _ = withOptions (PmemOptions(IsPmemForce = false))
               use dir = diskDir ()
               Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 30<tests>) (matchesModel dir CommitOptions.defaults)
+
+          testCase "memory no array backs (a MemoryManager's) is written as an array's is: same answer, stores, flushes, drains"
+          <| fun () ->
+              Property.check
+              <| property {
+                  let! seed = Gen.int32 (Range.constantBounded ())
+                  let! length = Gen.int32 (Range.linear 1 600)
+                  let! skip = Gen.int32 (Range.linear 0 64)
+                  let! offset = Gen.int64 (Range.linear -8L (size - int64 length + 8L))
+                  let! options = Gen.item optionsToTry
+                  sameAsArray seed length skip offset options
+              }
 
           testCase "on a disposed mapping the answer is Disposed and the block's code does not run"
           <| fun () ->
@@ -314,5 +372,30 @@ let tests =
               let copy i =
                   Expect.isOk (Durable.committing mapping { do! Durable.writeMemory (slot i) block }) "committed"
 
-              for name, f in [ "one write", one; "log append", append; "scattered writes", scatter; "4 KiB write", copy ] do
-                  Expect.equal (allocatedPerCall f) 0.0 $"{name}: bytes allocated per commit" ]
+              use native = new NativeBytes(4096)
+              let nativeBlock: ReadOnlyMemory<byte> = Memory<byte>.op_Implicit native.Memory
+
+              let copyNative i =
+                  Expect.isOk (Durable.committing mapping { do! Durable.writeMemory (slot i) nativeBlock }) "committed"
+
+              for name, f in
+                  [ "one write", one
+                    "log append", append
+                    "scattered writes", scatter
+                    "4 KiB write", copy
+                    "4 KiB write of native memory", copyNative ] do
+                  Expect.equal (allocatedPerCall f) 0.0 $"{name}: bytes allocated per commit"
+
+              // The native memory's bytes went to the mapping (the mapping's ApplyOnlyMemory, then a recorded one).
+              let pattern = Array.init 4096 (fun i -> byte (i * 11 + 3))
+              native.Fill pattern
+              Durable.committing mapping { do! Durable.writeMemory 8192L nativeBlock } =! Ok()
+              Mapping.read 8192L 4096L mapping =! pattern
+
+              Durable.committing mapping {
+                  do! Durable.writeMemory 0L (nativeBlock.Slice(100, 200))
+                  do! Durable.writeInt64 4096L 1L
+              }
+              =! Ok()
+
+              Mapping.read 0L 200L mapping =! Array.sub pattern 100 200 ]
