@@ -232,6 +232,14 @@ type internal Journal() =
         else
             this.Write(offset, memory)
 
+    /// WriteLast for a fill (ICommitTarget.ApplyOnlyFill).
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    member this.FillLast(offset: int64, length: int64, value: byte) =
+        if lastDirect && work.Count = 0 && length > 0L && inRange offset length then
+            (Unchecked.nonNull source).ApplyOnlyFill(work, offset, length, value)
+        else
+            this.Fill(offset, length, value)
+
     /// WriteLast for a scalar (ICommitTarget.ApplyOnlyScalar).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteScalarLast(offset: int64, size: int, value: int64) =

@@ -98,6 +98,10 @@ type PlanCalls =
                     journal.WriteScalar(plan.A, code.Operand, plan.B)
 
                 Unchecked.defaultof<'T>
+            | :? StepCode as code when last && code.Kind = CommitStepKind.Fill ->
+                // A block's only fill goes to the target at once, as a write does (Journal.FillLast).
+                journal.FillLast(plan.A, plan.B, byte code.Operand)
+                Unchecked.defaultof<'T>
             | :? StepCode as code when code.Kind = CommitStepKind.Barrier ->
                 // A log append's barrier: not through runParts's frame either.
                 journal.Barrier()

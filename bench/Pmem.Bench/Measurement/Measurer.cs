@@ -28,15 +28,19 @@ internal sealed class Measurer(int rounds, TimeSpan batchTarget)
 
     /// <summary>
     /// Calls every implementation of every operation kind 60 times on a small and a 1 MiB cell, and runs the
-    /// measuring code itself on them, four times with pauses: the runtime starts counting calls only once no new
-    /// method has been compiled for a while, and promotes a method after 30 counted calls, so by the end the
-    /// loops, the Pmem methods they call and this harness run optimised code. The results are thrown away.
+    /// measuring code itself on them, in passes with a pause after each, at least four and until a pass compiles no
+    /// new method: the runtime starts counting calls only once no new method has been compiled for 100 ms, and
+    /// promotes a method after 30 counted calls, so by the end the loops, the Pmem methods they call and this harness
+    /// run optimised code (a fixed number of passes could leave a method compiled late at its instrumented tier-0
+    /// code for the whole run). The results are thrown away.
     /// </summary>
     public static void WarmUpJit(Workspace workspace, Registry registry, IReadOnlyList<Operation> operations)
     {
         var warmUp = new Measurer(rounds: 3, batchTarget: TimeSpan.FromMilliseconds(0.2));
-        for (int pass = 0; pass < 4; pass++)
+        long compiled = -1;
+        for (int pass = 0; pass < 16 && (pass < 4 || JitInfo.GetCompiledMethodCount() != compiled); pass++)
         {
+            compiled = JitInfo.GetCompiledMethodCount();
             foreach (Operation operation in operations)
             {
                 foreach (long size in new[] { operation.Sizes[0], Math.Min(1L << 20, operation.Sizes[^1]) })

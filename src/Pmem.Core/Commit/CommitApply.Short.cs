@@ -73,6 +73,22 @@ internal static partial class CommitApply
     }
 
     /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a fill of <paramref name="length"/> bytes of <paramref name="value"/>
+    /// (<see cref="ICommitTarget.ApplyOnlyFill"/>): the calls <see cref="TryApplyOne"/> issues for a work of that one
+    /// Fill step, in the same order.
+    /// </summary>
+    public static void ApplyOnlyFill<TStores>(ref TStores stores, CommitWork work, long offset, long length, byte value)
+        where TStores : ICommitStores
+    {
+        Debug.Assert(work.Count == 0 && work.Events is null && length > 0, "an unrecorded fill, the commit's only store");
+        StoreOneFill(ref stores, work.Stores, offset, length, value);
+        if (work.FinalDrain)
+        {
+            work.DrainLast(ref stores);
+        }
+    }
+
+    /// <summary>
     /// <see cref="ApplyOnlyWrite"/> for a scalar (<see cref="ICommitTarget.ApplyOnlyScalar"/>): its one store, its
     /// line flushed, the drain: the calls <see cref="TryApplyOne"/> issues for a work of that one Scalar step.
     /// </summary>

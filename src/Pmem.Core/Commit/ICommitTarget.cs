@@ -92,6 +92,16 @@ internal interface ICommitTarget
     void ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory);
 
     /// <summary>
+    /// <see cref="ApplyOnlyWrite"/> for a fill of <paramref name="length"/> bytes (in range, not empty) of
+    /// <paramref name="value"/>: the same stores, flushes and drain, or the fill recorded.
+    /// </summary>
+    /// <param name="work">The commit's options, and no step.</param>
+    /// <param name="offset">Where the fill starts.</param>
+    /// <param name="length">Its length.</param>
+    /// <param name="value">The byte it stores.</param>
+    void ApplyOnlyFill(CommitWork work, long offset, long length, byte value);
+
+    /// <summary>
     /// <see cref="ApplyOnlyWrite"/> for a little-endian scalar of <paramref name="size"/> bytes (1, 2, 4 or 8), stored
     /// with one store of its width.
     /// </summary>

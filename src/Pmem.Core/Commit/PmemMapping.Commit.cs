@@ -66,6 +66,19 @@ public sealed unsafe partial class PmemMapping : IPmemTarget, ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyFill(CommitWork work, long offset, long length, byte value)
+    {
+        if (AppliesAtOnce(work))
+        {
+            var one = new MappingStores(this, ResolvedConfig.Current);
+            CommitApply.ApplyOnlyFill(ref one, work, offset, length, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Fill, offset, length, value, true);
+        }
+    }
+
     void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
     {
         if (AppliesAtOnce(work))

@@ -43,6 +43,10 @@ internal sealed class PublicMembersCommitTarget(IPmemTarget target) : ICommitTar
     public void ApplyOnlyMemory(CommitWork work, long offset, ReadOnlyMemory<byte> memory) => work.AppendWrite(offset, memory);
 
     /// <summary>Recorded, as <see cref="ApplyOnlyWrite"/>.</summary>
+    public void ApplyOnlyFill(CommitWork work, long offset, long length, byte value) =>
+        work.Append(CommitStepKind.Fill, offset, length, value, true);
+
+    /// <summary>Recorded, as <see cref="ApplyOnlyWrite"/>.</summary>
     public void ApplyOnlyScalar(CommitWork work, long offset, int size, long value) =>
         work.Append(CommitStepKind.Scalar, offset, size, value, true);
 

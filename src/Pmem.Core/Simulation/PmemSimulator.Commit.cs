@@ -58,6 +58,19 @@ public sealed partial class PmemSimulator : ICommitTarget
         }
     }
 
+    void ICommitTarget.ApplyOnlyFill(CommitWork work, long offset, long length, byte value)
+    {
+        if (IsPmem && work.Events is null)
+        {
+            var stores = new Stores(this);
+            CommitApply.ApplyOnlyFill(ref stores, work, offset, length, value);
+        }
+        else
+        {
+            work.Append(CommitStepKind.Fill, offset, length, value, true);
+        }
+    }
+
     void ICommitTarget.ApplyOnlyScalar(CommitWork work, long offset, int size, long value)
     {
         if (IsPmem && work.Events is null)

@@ -75,8 +75,22 @@ let tests =
                   Expect.isTrue direct.DrainOwed "the direct 4 KiB write owes the drain"
                   direct.FinishDrain()
                   Expect.isFalse direct.DrainOwed "paid"
+                  (mapping :> ICommitTarget).TryBegin slot =! true
+                  (mapping :> ICommitTarget).ApplyOnlyFill(direct, 256L, 1024L, 5uy)
+                  (mapping :> ICommitTarget).End slot
+                  direct.Count =! 0
+                  Expect.isTrue direct.DrainOwed "the direct fill owes the drain"
+                  direct.FinishDrain()
+                  (mapping :> ICommitTarget).TryBegin slot =! true
+                  (mapping :> ICommitTarget).ApplyOnlyMemory(direct, 2048L, ReadOnlyMemory(Array.create 512 9uy))
+                  (mapping :> ICommitTarget).End slot
+                  direct.Count =! 0
+                  Expect.isTrue direct.DrainOwed "the direct write of memory owes the drain"
+                  direct.FinishDrain()
                   readInt64 8L mapping =! 7L
-                  Mapping.read 4096L 4096 mapping =! Array.create 4096 3uy)
+                  Mapping.read 4096L 4096 mapping =! Array.create 4096 3uy
+                  Mapping.read 256L 1024 mapping =! Array.create 1024 5uy
+                  Mapping.read 2048L 512 mapping =! Array.create 512 9uy)
 
           testCase "where a drain is recorded or is not a fence (events, the simulator, the msync path), it is issued at once"
           <| fun () ->

@@ -75,6 +75,26 @@ let tests =
                           let asBlock = commitBothWays options image write $"{width}-byte scalar at {offset}"
                           Expect.equal (Seq.length asBlock.Events) (if options.FinalDrain then 3 else 2) "store, flush (, fence)"
 
+          testCase "a block's one fill issues the stores, flushes and drain of the same plan committed the general way"
+          <| fun () ->
+              let image = Array.init (int size) (fun i -> byte (i % 251))
+              let mutable streamed = 0
+
+              for options in optionsToTry do
+                  for offset, length in [ 0L, 4096L; 64L, 256L; 100L, 300L; 8L, 8L; 4000L, 200L; 0L, 64L; size - 64L, 64L; 3L, 1L ] do
+                      let fill = Durable.fill offset length 0xC5uy
+                      let asBlock = commitBothWays options image fill $"fill of {length} at {offset}"
+                      let expected = Array.copy image
+                      Array.fill expected (int offset) (int length) 0xC5uy
+                      let actual = Array.zeroCreate (int size)
+                      asBlock.Read(0L, Span actual)
+                      sameBytes $"fill of {length} at {offset}" actual expected
+
+                      if shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
+                          streamed <- streamed + 1
+
+              Expect.isGreaterThan streamed 0 "some fills were streamed"
+
           testCase "a block inside a plan: what stops the plan after its write leaves the target unchanged"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
