@@ -65,23 +65,10 @@ let private genOpsMaybeOutOfRange =
             | Some op -> List.insertAt at op ops
     }
 
-/// Commits the block on a fresh mapping in dir holding a seeded image; bytes and reads must be the model's, also after
-/// a remap.
-let private matchesModel (dir: TempDir) (options: CommitOptions) =
-    property {
-        let! seed = Gen.int32 (Range.constantBounded ())
-        let! ops = genOps size
-        let initial = initialImage size seed
-        let model = Array.copy initial
-        let expectedReads = applyModel model ops
-
-        withFile dir initial (fun mapping path ->
-            commitOps options mapping ops =! Ok expectedReads
-            sameBytes "after commit" (contents mapping) model
-            mapping.Dispose()
-            use again = path |> Mapping.mapFile MapOptions.existing
-            sameBytes "after remap" (contents again) model)
-    }
+/// Commits the ops as a committing block on a fresh mapping in dir; bytes and reads must be the model's, also after
+/// a remap (DurableTests.matchesModelWith).
+let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptions) =
+    DurableTests.matchesModelWith (fun mapping ops -> commitOps options mapping ops) dir expectPmem
 
 /// Memory no array backs: a MemoryManager over native memory (as a pool's or a mapped file's memory is).
 type private NativeBytes(length: int) =
@@ -174,17 +161,17 @@ let tests =
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = true))
               use dir = shmDir ()
-              Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 100<tests>) (matchesModel dir CommitOptions.defaults)
+              Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 100<tests>) (matchesModel dir true CommitOptions.defaults)
 
               Property.checkWith
                   (PropertyConfig.defaults |> PropertyConfig.withTests 30<tests>)
-                  (matchesModel dir { CommitOptions.defaults with Stores = StoreHint.NonTemporal })
+                  (matchesModel dir true { CommitOptions.defaults with Stores = StoreHint.NonTemporal })
 
           testCase "off pmem (msync on the disk temp dir) the bytes and reads are the model's, and they survive a remap"
           <| fun () ->
               use _ = withOptions (PmemOptions(IsPmemForce = false))
               use dir = diskDir ()
-              Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 30<tests>) (matchesModel dir CommitOptions.defaults)
+              Property.checkWith (PropertyConfig.defaults |> PropertyConfig.withTests 30<tests>) (matchesModel dir false CommitOptions.defaults)
 
           testCase "memory no array backs (a MemoryManager's) is written as an array's is: same answer, stores, flushes, drains"
           <| fun () ->

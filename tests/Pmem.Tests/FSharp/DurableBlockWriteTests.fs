@@ -29,6 +29,14 @@ let private commitBothWays (options: CommitOptions) (image: byte array) (write: 
     sameBytes label actual expected
     asBlock
 
+/// commitBothWays, and the block's simulator then holds <paramref name="expected"/>: whether it streamed a store.
+let private storesAsExpected options image (store: Durable<unit>) (expected: byte array) (label: string) =
+    let asBlock = commitBothWays options image store label
+    let actual = Array.zeroCreate (int size)
+    asBlock.Read(0L, Span actual)
+    sameBytes label actual expected
+    shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True")
+
 let private optionsToTry =
     [ CommitOptions.defaults
       { CommitOptions.defaults with FinalDrain = false }
@@ -50,14 +58,10 @@ let tests =
                   for offset, start, count in
                       [ 0L, 0, 4096; 64L, 0, 4200; 100L, 0, 4096; 8L, 0, 8; 4000L, 3, 300; 0L, 5, 64; size - 64L, 0, 64 ] do
                       let write = Durable.writeMemory offset (ReadOnlyMemory(bytes, start, count))
-                      let asBlock = commitBothWays options image write $"write of {count} at {offset}"
                       let expected = Array.copy image
                       Array.blit bytes start expected (int offset) count
-                      let actual = Array.zeroCreate (int size)
-                      asBlock.Read(0L, Span actual)
-                      sameBytes $"write of {count} at {offset}" actual expected
 
-                      if shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
+                      if storesAsExpected options image write expected $"write of {count} at {offset}" then
                           streamed <- streamed + 1
 
               Expect.isGreaterThan streamed 0 "some writes were streamed"
@@ -83,14 +87,10 @@ let tests =
               for options in optionsToTry do
                   for offset, length in [ 0L, 4096L; 64L, 256L; 100L, 300L; 8L, 8L; 4000L, 200L; 0L, 64L; size - 64L, 64L; 3L, 1L ] do
                       let fill = Durable.fill offset length 0xC5uy
-                      let asBlock = commitBothWays options image fill $"fill of {length} at {offset}"
                       let expected = Array.copy image
                       Array.fill expected (int offset) (int length) 0xC5uy
-                      let actual = Array.zeroCreate (int size)
-                      asBlock.Read(0L, Span actual)
-                      sameBytes $"fill of {length} at {offset}" actual expected
 
-                      if shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True") then
+                      if storesAsExpected options image fill expected $"fill of {length} at {offset}" then
                           streamed <- streamed + 1
 
               Expect.isGreaterThan streamed 0 "some fills were streamed"

@@ -18,8 +18,9 @@ let private lineSize = 64L
 
 let private pageSize = 4096L
 
-/// Commits the generated plan; bytes and read values must match the model, also after unmap and remap.
-let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptions) =
+/// Commits the generated ops with <paramref name="commit"/> on a fresh mapping in dir; bytes and read values must
+/// match the model, also after unmap and remap.
+let matchesModelWith (commit: PmemMapping -> PlanOp list -> Result<ReadValue list, PmemError>) (dir: TempDir) (expectPmem: bool) =
     property {
         let! seed = Gen.int32 (Range.constantBounded ())
         let! ops = genOps size
@@ -29,12 +30,16 @@ let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptio
 
         withFile dir initial (fun mapping path ->
             Mapping.isPmem mapping =! expectPmem
-            Durable.commitWith options mapping (toPlan ops) =! Ok expectedReads
+            commit mapping ops =! Ok expectedReads
             sameBytes "after commit" (contents mapping) model
             mapping.Dispose()
             use again = path |> Mapping.mapFile MapOptions.existing
             sameBytes "after remap" (contents again) model)
     }
+
+/// matchesModelWith Durable.commitWith of the ops' plan.
+let private matchesModel (dir: TempDir) (expectPmem: bool) (options: CommitOptions) =
+    matchesModelWith (fun mapping ops -> Durable.commitWith options mapping (toPlan ops)) dir expectPmem
 
 /// The flush and drain calls a commit on pmem must make: per group, each touched line once, in merged ascending
 /// runs, then one drain.
