@@ -157,8 +157,10 @@ module Durable =
     /// <remarks>
     /// A <c>durable { }</c> block is a plan: a value that holds the block's code and what it captures, one small
     /// allocation each time it is built. A committing block is compiled into its caller's code, so the commit
-    /// allocates nothing (the hot path of a log or an index: a commit per operation). Use <c>durable { }</c> when a
-    /// plan is kept, composed, rendered, simulated or committed atomically.
+    /// allocates nothing (the hot path of a log or an index: a commit per operation); what the block's own code
+    /// allocates it still does (<c>for k in a .. b</c> makes a range and its enumerator, <c>Durable.writeSpan</c> copies
+    /// its bytes, <c>Durable.read</c> returns a new array). Use <c>durable { }</c> when a plan is kept, composed,
+    /// rendered, simulated or committed atomically.
     /// </remarks>
     /// <example><code lang="F#">
     /// let append (log: PmemMapping) (tail: int64) (record: byte array) =
