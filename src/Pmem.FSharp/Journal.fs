@@ -220,6 +220,7 @@ type internal Journal() =
     member this.WriteLast(offset: int64, bytes: byte array, start: int, length: int) =
         // The target's call is the last thing on its path: no value is kept across it.
         if lastDirect && work.Count = 0 && length > 0 && inRange offset (int64 length) then
+            CommitPrefetch.Lines(prefetchBase, offset, int64 length)
             (Unchecked.nonNull source).ApplyOnlyWrite(work, offset, bytes, start, length)
         else
             this.Write(offset, ReadOnlyMemory(bytes, start, length))
@@ -228,6 +229,7 @@ type internal Journal() =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteLastMemory(offset: int64, memory: ReadOnlyMemory<byte>) =
         if lastDirect && work.Count = 0 && memory.Length > 0 && inRange offset (int64 memory.Length) then
+            CommitPrefetch.Lines(prefetchBase, offset, int64 memory.Length)
             (Unchecked.nonNull source).ApplyOnlyMemory(work, offset, memory)
         else
             this.Write(offset, memory)
@@ -236,6 +238,7 @@ type internal Journal() =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.FillLast(offset: int64, length: int64, value: byte) =
         if lastDirect && work.Count = 0 && length > 0L && inRange offset length then
+            CommitPrefetch.Lines(prefetchBase, offset, length)
             (Unchecked.nonNull source).ApplyOnlyFill(work, offset, length, value)
         else
             this.Fill(offset, length, value)

@@ -15,19 +15,43 @@ namespace Pmem;
 /// </remarks>
 internal static unsafe class CommitPrefetch
 {
-    /// <summary>Hints that <c>[offset, offset + length)</c> of the memory at <paramref name="baseAddress"/> is about to be stored with ordinary stores (no-op for a 0 base or a long range).</summary>
+    private const int PageShift = 12;
+
+    /// <summary>Hints that <c>[offset, offset + length)</c> of the memory at <paramref name="baseAddress"/> is about to be stored (no-op for a 0 base): a short range's lines; for a long one, a line of its page it does not store (its page walk starts).</summary>
     /// <param name="baseAddress">The target's <see cref="ICommitTarget.PrefetchBase"/>.</param>
     /// <param name="offset">Start (checked in range by the caller).</param>
     /// <param name="length">Bytes.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Lines(nint baseAddress, long offset, long length)
     {
-        // Two lines at most: longer writes are copied non-temporally or stream through the prefetchers anyway.
-        if (baseAddress != 0 && length <= CommitApply.LineSize && Sse.IsSupported)
+        if (baseAddress == 0 || !Sse.IsSupported)
         {
-            byte* p = (byte*)baseAddress + offset;
+            return;
+        }
+
+        byte* p = (byte*)baseAddress + offset;
+        if (length <= CommitApply.LineSize)
+        {
+            // A short write's one or two lines, fetched for its stores.
             Sse.Prefetch0(p);
             Sse.Prefetch0(p + length - 1);
+            return;
+        }
+
+        // A longer write's stores stream or go line by line; what delays them on a page no recent commit touched is
+        // the page's translation (a page walk), which would start only at the first store, after the commit's
+        // bookkeeping. A line of the same page that the write does not store starts it now: prefetching a line the
+        // write's streamed stores then evict would make a write repeated in place wait for that line each time.
+        long end = offset + length;
+        long after = (end + CommitApply.LineSize - 1) & ~(long)(CommitApply.LineSize - 1);
+        long before = (offset & ~(long)(CommitApply.LineSize - 1)) - CommitApply.LineSize;
+        if ((after >> PageShift) == (offset >> PageShift))
+        {
+            Sse.Prefetch0((byte*)baseAddress + after);
+        }
+        else if (before >= 0 && (before >> PageShift) == (offset >> PageShift))
+        {
+            Sse.Prefetch0((byte*)baseAddress + before);
         }
     }
 }

@@ -185,6 +185,28 @@ let tests =
                   sameAsArray seed length skip offset options
               }
 
+          testCase "writes at the edges of a file whose length is not a multiple of the page commit (a line past a write is only prefetched)"
+          <| fun () ->
+              use _ = withOptions (PmemOptions(IsPmemForce = true))
+              use dir = shmDir ()
+              let length = 4096L + 4096L + 100L
+              use mapping = dir.File "edges.pmem" |> Mapping.mapFile (MapOptions.create length)
+
+              for size in [ 65; 100; 256; 1000; 4096 ] do
+                  let bytes = Array.init size (fun i -> byte (i + size))
+
+                  for offset in [ 0L; 4096L - int64 size; 4096L; length - int64 size ] do
+                      Durable.committing mapping { do! Durable.write offset bytes } =! Ok()
+                      Mapping.read offset (int64 size) mapping =! bytes
+
+                      Durable.commit mapping (durable {
+                          do! Durable.fill offset (int64 size) 0x3Cuy
+                          do! Durable.barrier
+                      })
+                      =! Ok()
+
+                      Mapping.read offset (int64 size) mapping =! Array.create size 0x3Cuy
+
           testCase "on a disposed mapping the answer is Disposed and the block's code does not run"
           <| fun () ->
               use dir = shmDir ()
