@@ -41,6 +41,7 @@ let allTests =
           DurableBlockWriteTests.tests
           CommitDrainAtEndTests.tests
           CommittingTests.tests
+          CommittingMemoryTests.tests
           DurableDisposeTests.tests
           DurableRenderTests.tests
           DurableLogExampleTests.tests

@@ -37,11 +37,6 @@ let private storesAsExpected options image (store: Durable<unit>) (expected: byt
     sameBytes label actual expected
     shape asBlock.Events |> List.exists (fun e -> e.EndsWith "nt=True")
 
-let private optionsToTry =
-    [ CommitOptions.defaults
-      { CommitOptions.defaults with FinalDrain = false }
-      { CommitOptions.defaults with Stores = StoreHint.NonTemporal }
-      { Stores = StoreHint.Temporal; FinalDrain = false } ]
 
 // Sequenced: the cases set process-wide options (PmemOptions.Use), which parallel tests would see.
 let tests =

@@ -27,6 +27,19 @@ let eventShape (events: Pmem.Simulation.PmemEvent seq) =
         | other -> string other)
     |> List.ofSeq
 
+/// Commit options worth trying on every commit path: the default, no final drain, streamed and ordinary stores.
+let optionsToTry =
+    [ CommitOptions.defaults
+      { CommitOptions.defaults with FinalDrain = false }
+      { CommitOptions.defaults with Stores = StoreHint.NonTemporal }
+      { Stores = StoreHint.Temporal; FinalDrain = false } ]
+
+/// Every byte of a target.
+let bytesOf (target: IPmemTarget) =
+    let bytes = Array.zeroCreate (int target.Length)
+    target.Read(0L, Span bytes)
+    bytes
+
 let contents (mapping: PmemMapping) = Mapping.read 0L size mapping
 
 /// A fresh file of `size` bytes in dir holding `initial`, given to body, then removed.
