@@ -75,7 +75,8 @@ module Durable =
                 | _ -> resource.Dispose())
 
     // Writes: scalars, fills, barriers and writes of an array's bytes are data in the plan (PlanRun.StepCode), no
-    // allocation; a write of other memory (a MemoryManager's, say) is one closure.
+    // allocation; so is a write of a MemoryManager's memory (native, pooled); a write of other memory (empty) is one
+    // closure.
 
     /// What a plan holds for memory no array backs: its MemoryManager (native memory, a pool's), whose range goes in
     /// the plan's B as an array's does (PlanRun.tryRecordOther records it, no allocation); else (empty memory) a

@@ -50,6 +50,16 @@ type internal Journal() =
     let inRange offset length =
         offset >= 0L && length >= 0L && offset <= capacity - length
 
+    /// Whether a block's last write or fill of [offset, offset + length) goes to the target at once (WriteLast): Reset
+    /// allowed it, nothing was recorded before it, it is not empty and in range; if so, its destination is prefetched.
+    [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
+    let appliesAtOnce offset length =
+        if lastDirect && work.Count = 0 && length > 0L && inRange offset length then
+            CommitPrefetch.Lines(prefetchBase, offset, length)
+            true
+        else
+            false
+
     /// A write outside the target: stops a commit; a render records it and goes on.
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let badWrite (kind: CommitStepKind) (offset: int64) (length: int64) (value: int64) =
@@ -219,8 +229,7 @@ type internal Journal() =
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteLast(offset: int64, bytes: byte array, start: int, length: int) =
         // The target's call is the last thing on its path: no value is kept across it.
-        if lastDirect && work.Count = 0 && length > 0 && inRange offset (int64 length) then
-            CommitPrefetch.Lines(prefetchBase, offset, int64 length)
+        if appliesAtOnce offset (int64 length) then
             (Unchecked.nonNull source).ApplyOnlyWrite(work, offset, bytes, start, length)
         else
             this.Write(offset, ReadOnlyMemory(bytes, start, length))
@@ -228,8 +237,7 @@ type internal Journal() =
     /// WriteLast for memory no array backs (ICommitTarget.ApplyOnlyMemory).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.WriteLastMemory(offset: int64, memory: ReadOnlyMemory<byte>) =
-        if lastDirect && work.Count = 0 && memory.Length > 0 && inRange offset (int64 memory.Length) then
-            CommitPrefetch.Lines(prefetchBase, offset, int64 memory.Length)
+        if appliesAtOnce offset (int64 memory.Length) then
             (Unchecked.nonNull source).ApplyOnlyMemory(work, offset, memory)
         else
             this.Write(offset, memory)
@@ -237,8 +245,7 @@ type internal Journal() =
     /// WriteLast for a fill (ICommitTarget.ApplyOnlyFill).
     [<MethodImpl(MethodImplOptions.AggressiveInlining)>]
     member this.FillLast(offset: int64, length: int64, value: byte) =
-        if lastDirect && work.Count = 0 && length > 0L && inRange offset length then
-            CommitPrefetch.Lines(prefetchBase, offset, length)
+        if appliesAtOnce offset length then
             (Unchecked.nonNull source).ApplyOnlyFill(work, offset, length, value)
         else
             this.Fill(offset, length, value)

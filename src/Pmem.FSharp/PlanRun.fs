@@ -107,7 +107,7 @@ module internal PlanRun =
         journal.WriteLastMemory(a, managerMemory manager b)
 
     /// tryRecord's last case, out of line: an array the runtime also calls a byte[] (an sbyte[] cast to one) is
-    /// recorded as one; anything else is a closure (false).
+    /// recorded as one, a MemoryManager's memory as its range; anything else is a closure (false).
     [<MethodImpl(MethodImplOptions.NoInlining)>]
     let private tryRecordOther (journal: Journal) (run: obj) (a: int64) (b: int64) =
         match run with
